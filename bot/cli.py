@@ -1,0 +1,170 @@
+"""`dxbot …`: the command line. Each command reads settings once and calls into the domain."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from bot.services import Services, build_services
+from bot.settings import ConfigError, Settings
+from db import migrate, repo
+from knowledge.kb import KnowledgeError
+
+cli = typer.Typer(
+    help="dxbot: the Slack learning assistant for municipal DX training.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_cli = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+courses_cli = typer.Typer(help="The course catalogue.", no_args_is_help=True)
+municipalities_cli = typer.Typer(help="The participating municipalities.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(courses_cli, name="courses")
+cli.add_typer(municipalities_cli, name="municipalities")
+
+
+class UserError(Exception):
+    """Bad input on the command line: one clear line, non-zero exit."""
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _services() -> Services:
+    return build_services(_settings())
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --- db ----------------------------------------------------------------------------------------------
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations (creates the SQLite file on first use), then sync the course catalogue."""
+    services = _services()
+    migrate.upgrade(services.db.engine, revision)
+    with services.db.scope() as session:
+        count = repo.sync_courses(session, (c.model_dump(mode="json") for c in services.knowledge.courses.values()))
+    typer.echo(f"database at revision {migrate.current_revision(services.db.engine)}; {count} courses in the catalogue")
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION (`base` empties the schema)."""
+    services = _services()
+    migrate.downgrade(services.db.engine, revision)
+    typer.echo(f"database at revision {migrate.current_revision(services.db.engine)}")
+
+
+@db_cli.command("check")
+def db_check() -> None:
+    """Fail when the models and the migrations disagree (alembic check)."""
+    migrate.check(_services().db.engine)
+    typer.echo("models and migrations agree")
+
+
+# --- courses -----------------------------------------------------------------------------------------
+
+
+@courses_cli.command("match")
+def courses_match(text: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Which catalogue courses TEXT may mean, best first (empty when none is plausible)."""
+    services = _services()
+    matches = [{"id": m.course.id, "title": m.course.title, "score": m.score} for m in services.matcher.match(text)]
+    if as_json:
+        _print_json({"matches": matches})
+        return
+    for match in matches or [{"id": "-", "title": "(no plausible course)", "score": 0}]:
+        typer.echo(f"{match['score']:>5}  {match['id']}  {match['title']}")
+
+
+@courses_cli.command("list")
+def courses_list() -> None:
+    """The catalogue: id, track, required/recommended, title."""
+    for course in _services().knowledge.courses.values():
+        typer.echo(f"{course.id}\t{course.track}\t{course.requirement}\t{course.title}")
+
+
+# --- municipalities ----------------------------------------------------------------------------------
+
+
+@municipalities_cli.command("add")
+def municipalities_add(
+    name: str,
+    prefecture: Annotated[str | None, typer.Option(help="e.g. 神奈川県")] = None,
+    code: Annotated[str | None, typer.Option(help="全国地方公共団体コード (6 digits)")] = None,
+    channel: Annotated[str | None, typer.Option(help="the municipality's own digest channel id")] = None,
+) -> None:
+    """Add a participating municipality."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise UserError("the municipality name must be 1–100 characters")
+    if code is not None and not (code.isdigit() and len(code) == 6):
+        raise UserError(f"--code {code!r} is not a 6-digit 全国地方公共団体コード")
+    services = _services()
+    try:
+        with services.db.scope() as session:
+            added = repo.add_municipality(session, name, prefecture, code)
+            added.digest_channel_id = channel
+    except repo.AlreadyExists as exc:
+        raise UserError(f"{name} (or code {code}) is already registered") from exc
+    typer.echo(f"added {name}")
+
+
+@municipalities_cli.command("list")
+def municipalities_list() -> None:
+    """The participating municipalities and how many members each has."""
+    services = _services()
+    with services.db.scope() as session:
+        counts = repo.member_counts(session)
+        rows = [(m.prefecture or "", m.name, m.code or "", counts.get(m.id, 0)) for m in repo.municipalities(session)]
+    for prefecture, name, code, members in rows:
+        typer.echo(f"{prefecture}\t{name}\t{code}\t{members} members")
+    if not rows:
+        typer.echo("no municipalities yet: add one with `dxbot municipalities add NAME`")
+
+
+# --- serving -----------------------------------------------------------------------------------------
+
+
+@cli.command()
+def serve(port: Annotated[int | None, typer.Option(help="default: $PORT or 3000")] = None) -> None:
+    """Serve Slack's HTTP requests (POST /slack/events, GET /healthz) under gunicorn."""
+    from bot.server import run_gunicorn
+
+    settings = _settings()
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    run_gunicorn(settings, port or settings.port)
+
+
+@cli.command()
+def socket() -> None:
+    """Run in Socket Mode, for networks that cannot accept Slack's inbound HTTP."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import build_app
+
+    services = _services()
+    services.settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    SocketModeHandler(build_app(services, socket_mode=True), services.settings.slack_app_token).start()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        cli()
+    except (ConfigError, UserError) as exc:
+        typer.echo(f"dxbot: {exc}", err=True)
+        sys.exit(2)
+    except KnowledgeError as exc:
+        typer.echo("dxbot: the knowledge base is invalid:\n" + str(exc), err=True)
+        sys.exit(2)

@@ -1,0 +1,92 @@
+"""Configuration, read once from the environment (and an optional `.env`)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///dxbot.sqlite3"
+DEFAULT_DIGEST_CRON = "0 9 * * mon"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    digest_channel: str | None = None
+    digest_cron: str = DEFAULT_DIGEST_CRON
+    tz_name: str = "Asia/Tokyo"
+    openai_api_key: str | None = field(default=None, repr=False)
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_deadline_seconds: float = 20.0
+    kb_dir: Path | None = None
+    port: int = 3000
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.tz_name)
+
+    def require(self, *names: str) -> None:
+        """Raise ConfigError naming the first missing environment variable."""
+        for name in names:
+            if not getattr(self, name.lower()):
+                raise ConfigError(f"{name} is not set: export it (or put it in .env) and try again.")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> Settings:
+        env = {k: v for k, v in dotenv_values(dotenv_path).items() if v is not None}
+        env.update(os.environ if environ is None else environ)
+        get = lambda name: (env.get(name) or "").strip() or None  # noqa: E731
+        return cls(
+            slack_bot_token=get("SLACK_BOT_TOKEN"),
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            slack_app_token=get("SLACK_APP_TOKEN"),
+            slack_api_url=_with_trailing_slash(get("SLACK_API_URL") or DEFAULT_SLACK_API_URL),
+            database_url=get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            digest_channel=get("DXBOT_DIGEST_CHANNEL"),
+            digest_cron=get("DXBOT_DIGEST_CRON") or DEFAULT_DIGEST_CRON,
+            tz_name=_valid_tz(get("DXBOT_TZ") or "Asia/Tokyo"),
+            openai_api_key=get("OPENAI_API_KEY"),
+            openai_base_url=get("OPENAI_BASE_URL"),
+            openai_model=get("OPENAI_MODEL") or "gpt-4o-mini",
+            openai_deadline_seconds=_number("DXBOT_OPENAI_DEADLINE", get("DXBOT_OPENAI_DEADLINE"), 20.0),
+            kb_dir=Path(kb) if (kb := get("DXBOT_KB_DIR")) else None,
+            port=int(_number("PORT", get("PORT"), 3000)),
+        )
+
+
+def _with_trailing_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def _valid_tz(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"DXBOT_TZ={name!r} is not a known time zone (e.g. Asia/Tokyo).") from exc
+    return name
+
+
+def _number(name: str, raw: str | None, default: float) -> float:
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a number.") from exc
+    if value <= 0:
+        raise ConfigError(f"{name}={raw!r} must be positive.")
+    return value

@@ -1,0 +1,218 @@
+"""Every table dxbot owns, as typed SQLAlchemy 2 models. The schema is created only by migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    false,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("learner", "coordinator", "admin")
+TRACKS = ("ict", "business", "common")
+REQUIREMENTS = ("required", "recommended")
+COMPLETION_SOURCES = ("slash", "import", "coordinator")
+SURFACES = ("mention", "dm", "command", "assistant", "cli")
+DIGEST_STATES = ("pending", "posted", "failed")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on every database (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("dxbot stores aware datetimes only")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Municipality(Base):
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    prefecture: Mapped[str | None] = mapped_column(String(20))
+    code: Mapped[str | None] = mapped_column(String(6), unique=True, comment="全国地方公共団体コード")
+    slack_team_id: Mapped[str | None] = mapped_column(String(32))
+    digest_channel_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    members: Mapped[list[Member]] = relationship(back_populates="municipality")
+
+
+class Member(Base):
+    __tablename__ = "members"
+    __table_args__ = (
+        UniqueConstraint("slack_team_id", "slack_user_id"),
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint(f"track IS NULL OR {_in('track', TRACKS[:2])}", name="track"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slack_team_id: Mapped[str] = mapped_column(String(32))
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="learner", server_default="learner")
+    track: Mapped[str | None] = mapped_column(String(16))
+    show_name: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    joined_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    municipality: Mapped[Municipality | None] = relationship(back_populates="members")
+
+
+class Course(Base):
+    """A catalogue course, synced from knowledge/data/courses.yaml."""
+
+    __tablename__ = "courses"
+    __table_args__ = (
+        CheckConstraint(_in("track", TRACKS), name="track"),
+        CheckConstraint(_in("requirement", REQUIREMENTS), name="requirement"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    provider: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str | None] = mapped_column(String(500))
+    hours: Mapped[float | None] = mapped_column(Float)
+    level: Mapped[str | None] = mapped_column(String(100))
+    track: Mapped[str] = mapped_column(String(16))
+    requirement: Mapped[str] = mapped_column(String(16))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+
+
+class Completion(Base):
+    """One member finished one course (catalogue or free text). `course_key` makes it unique either way."""
+
+    __tablename__ = "completions"
+    __table_args__ = (
+        UniqueConstraint("member_id", "course_key"),
+        CheckConstraint(_in("source", COMPLETION_SOURCES), name="source"),
+        Index("ix_completions_completed_at_municipality_id", "completed_at", "municipality_id"),
+        Index("ix_completions_course_id_member_id", "course_id", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id"), comment="the member's municipality when they finished"
+    )
+    course_id: Mapped[str | None] = mapped_column(ForeignKey("courses.id"))
+    course_key: Mapped[str] = mapped_column(String(300), comment="course id, or 'free:' + normalised title")
+    title_snapshot: Mapped[str] = mapped_column(String(300))
+    hours: Mapped[float | None] = mapped_column(Float)
+    completed_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(16), default="slash")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    member: Mapped[Member] = relationship()
+    course: Mapped[Course | None] = relationship()
+
+
+class Share(Base):
+    """A tip or learning note a member shared for the weekly digest."""
+
+    __tablename__ = "shares"
+    __table_args__ = (Index("ix_shares_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    course_id: Mapped[str | None] = mapped_column(ForeignKey("courses.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class Question(Base):
+    """Every question asked, what answered it and the feedback, for coordinators."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        CheckConstraint(_in("surface", SURFACES), name="surface"),
+        CheckConstraint("feedback IS NULL OR feedback IN (-1, 1)", name="feedback"),
+        Index("ix_questions_asked_at", "asked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slack_team_id: Mapped[str | None] = mapped_column(String(32))
+    slack_user_id: Mapped[str | None] = mapped_column(String(32))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    surface: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2), default="ja")
+    answered: Mapped[bool] = mapped_column(Boolean)
+    source_ids: Mapped[list[str]] = mapped_column(default=list)
+    topic: Mapped[str | None] = mapped_column(String(64), comment="the best source's id, for topic counts")
+    used_model: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    feedback: Mapped[int | None] = mapped_column(Integer)
+    asked_at: Mapped[datetime]
+
+
+class ProcessedEvent(Base):
+    """Slack event ids already handled, so that Slack's retries are not processed twice."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class DigestRun(Base):
+    """One digest post to one channel for one ISO week: written before posting, completed after."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (
+        UniqueConstraint("iso_week", "channel_id"),
+        CheckConstraint(_in("state", DIGEST_STATES), name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iso_week: Mapped[str] = mapped_column(String(8))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]

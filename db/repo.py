@@ -1,0 +1,175 @@
+"""The queries the rest of dxbot may call. Every function takes the session of the caller's unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from db.models import Completion, Course, Member, Municipality, ProcessedEvent
+from knowledge.text import compact
+
+
+class AlreadyExists(Exception):
+    """A unique name or code is taken."""
+
+
+# --- municipalities ---------------------------------------------------------------------------
+
+
+def add_municipality(
+    session: Session, name: str, prefecture: str | None = None, code: str | None = None
+) -> Municipality:
+    municipality = Municipality(name=name, prefecture=prefecture, code=code)
+    try:
+        with session.begin_nested():
+            session.add(municipality)
+    except IntegrityError as exc:
+        raise AlreadyExists(name) from exc
+    return municipality
+
+
+def municipalities(session: Session) -> list[Municipality]:
+    return list(session.scalars(select(Municipality).order_by(Municipality.prefecture, Municipality.name)))
+
+
+def municipality_by_name(session: Session, name: str) -> Municipality | None:
+    return session.scalar(select(Municipality).where(Municipality.name == name))
+
+
+def member_counts(session: Session) -> dict[int, int]:
+    rows = session.execute(
+        select(Member.municipality_id, func.count())
+        .where(Member.municipality_id.is_not(None))
+        .group_by(Member.municipality_id)
+    )
+    return dict(rows.tuples().all())
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+def member(session: Session, team_id: str, user_id: str) -> Member:
+    """The member for a Slack user, created on first contact so that nothing they record is lost."""
+    found = session.scalar(
+        select(Member)
+        .options(joinedload(Member.municipality))
+        .where(Member.slack_team_id == team_id, Member.slack_user_id == user_id)
+    )
+    if found is not None:
+        return found
+    created = Member(slack_team_id=team_id, slack_user_id=user_id, role="learner", show_name=False)
+    try:
+        with session.begin_nested():
+            session.add(created)
+    except IntegrityError:  # another request created them a moment ago
+        return member(session, team_id, user_id)
+    return created
+
+
+def join(session: Session, who: Member, municipality: Municipality, now: datetime) -> None:
+    who.municipality = municipality
+    who.joined_at = now
+    session.flush()
+
+
+def set_track(session: Session, who: Member, track: str) -> None:
+    who.track = track
+    session.flush()
+
+
+def set_show_name(session: Session, who: Member, show: bool, display_name: str | None) -> None:
+    who.show_name = show
+    if display_name:
+        who.display_name = display_name
+    session.flush()
+
+
+# --- courses and completions ------------------------------------------------------------------
+
+
+def sync_courses(session: Session, catalogue: Iterable[dict]) -> int:
+    """Upsert the knowledge base's catalogue (course dicts) into the courses table; returns how many."""
+    columns = set(Course.__table__.columns.keys())
+    count = 0
+    for course in catalogue:
+        session.merge(Course(**{k: v for k, v in course.items() if k in columns}))
+        count += 1
+    session.flush()
+    return count
+
+
+def free_text_key(title: str) -> str:
+    return "free:" + compact(title)[:290]
+
+
+def record_completion(
+    session: Session,
+    who: Member,
+    *,
+    course_id: str | None,
+    title: str,
+    hours: float | None,
+    completed_at: datetime,
+    source: str = "slash",
+) -> tuple[Completion, bool]:
+    """Record that `who` finished a course; returns (completion, created). A repeat returns the first one."""
+    key = course_id or free_text_key(title)
+    existing = _completion(session, who, key)
+    if existing is not None:
+        return existing, False
+    completion = Completion(
+        member_id=who.id,
+        municipality_id=who.municipality_id,
+        course_id=course_id,
+        course_key=key,
+        title_snapshot=title,
+        hours=hours,
+        completed_at=completed_at,
+        source=source,
+    )
+    try:
+        with session.begin_nested():
+            session.add(completion)
+    except IntegrityError:  # a double-click raced us: the first one stands
+        return _completion(session, who, key), False
+    return completion, True
+
+
+def _completion(session: Session, who: Member, key: str) -> Completion | None:
+    return session.scalar(select(Completion).where(Completion.member_id == who.id, Completion.course_key == key))
+
+
+def completions(session: Session, who: Member) -> list[Completion]:
+    return list(
+        session.scalars(
+            select(Completion).where(Completion.member_id == who.id).order_by(Completion.completed_at, Completion.id)
+        )
+    )
+
+
+def remove_completion(session: Session, who: Member, course_key: str | None) -> Completion | None:
+    """Remove one completion (the latest when no key is given); returns what was removed, or None."""
+    query = select(Completion).where(Completion.member_id == who.id)
+    if course_key is not None:
+        query = query.where(Completion.course_key == course_key)
+    found = session.scalar(query.order_by(Completion.completed_at.desc(), Completion.id.desc()).limit(1))
+    if found is not None:
+        session.execute(delete(Completion).where(Completion.id == found.id))
+    return found
+
+
+# --- Slack event de-duplication ---------------------------------------------------------------
+
+
+def claim_event(session: Session, event_id: str) -> bool:
+    """True the first time an event id is seen; False for Slack's retries of it."""
+    try:
+        with session.begin_nested():
+            session.add(ProcessedEvent(event_id=event_id))
+    except IntegrityError:
+        return False
+    return True

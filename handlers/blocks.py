@@ -1,0 +1,86 @@
+"""Pure Block Kit builders (slack_sdk.models). They take plain data and return blocks; no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.messages import Lang, t
+from knowledge.courses import Match
+from knowledge.kb import Course
+
+SECTION_LIMIT = 3000
+BUTTON_VALUE_LIMIT = 2000
+
+
+def as_dicts(blocks: Sequence[Block]) -> list[dict]:
+    return [block.to_dict() for block in blocks]
+
+
+def clip(text: str, limit: int = SECTION_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=clip(text)))
+
+
+def context(*texts: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, 2000)) for text in texts[:10]])
+
+
+def text_blocks(*paragraphs: str) -> list[Block]:
+    return [section(p) for p in paragraphs if p]
+
+
+def course_choice(prompt: str, matches: Sequence[Match], free_text: str | None, lang: Lang) -> list[Block]:
+    """Buttons to pick one of several courses, and (when given) to record the text as written."""
+    buttons = [
+        ButtonElement(text=clip(m.course.title, 75), action_id=f"done_pick:{m.course.id}", value=m.course.id)
+        for m in matches[:4]
+    ]
+    if free_text is not None:
+        label = t("done_record_as_written", lang, text=clip(free_text, 40))
+        buttons.append(ButtonElement(text=clip(label, 75), action_id="done_free", value=free_text[:BUTTON_VALUE_LIMIT]))
+    blocks: list[Block] = [section(prompt)]
+    if buttons:
+        blocks.append(ActionsBlock(block_id="done_choice", elements=buttons))
+    return blocks
+
+
+def progress(
+    *,
+    lang: Lang,
+    municipality: str | None,
+    lines: Sequence[str],
+    summary: str,
+    path_title: str | None,
+    path_lines: Sequence[str],
+    hint: str | None,
+) -> list[Block]:
+    blocks: list[Block] = [HeaderBlock(text=t("progress_title", lang))]
+    if municipality:
+        blocks.append(context(t("progress_municipality", lang, name=municipality)))
+    blocks.append(section("\n".join(lines) if lines else t("progress_empty", lang)))
+    if lines:
+        blocks.append(context(summary))
+    if path_title:
+        blocks += [DividerBlock(), section(path_title + "\n" + "\n".join(path_lines))]
+    if hint:
+        blocks.append(context(hint))
+    return blocks
+
+
+def course_label(course: Course, lang: Lang) -> str:
+    requirement = t(f"progress_{course.requirement}", lang)
+    return f"{course.title}（{requirement}）" if lang == "ja" else f"{course.title} ({requirement})"

@@ -1,0 +1,75 @@
+"""The `/dx` slash command: ack at once, then run the sub-command named by its first word, lazily."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from slack_bolt import App
+
+from bot.messages import language_of, t
+from handlers import learning
+from handlers.command import Handler, Request, apologise_on_failure, from_body
+
+SUBCOMMANDS: dict[str, Handler] = {
+    "join": learning.join,
+    "track": learning.track,
+    "done": learning.done,
+    "undo": learning.undo,
+    "progress": learning.progress,
+}
+# Words staff may type instead of the English sub-command names.
+SYNONYMS = {
+    "参加": "join",
+    "登録": "join",
+    "コース": "track",
+    "完了": "done",
+    "修了": "done",
+    "受講完了": "done",
+    "取消": "undo",
+    "取り消し": "undo",
+    "進捗": "progress",
+    "ヘルプ": "help",
+    "使い方": "help",
+}
+TEXT_LIMIT = 2000
+
+
+def register(app: App) -> None:
+    app.command("/dx")(ack=_ack, lazy=[_run])
+
+
+def _ack(ack) -> None:
+    ack()
+
+
+def split(text: str) -> tuple[str, str]:
+    """('done', 'ITパスポート') from 'done ITパスポート'; the first word is folded to half-width lower case."""
+    head, _, rest = unicodedata.normalize("NFKC", text or "").strip().partition(" ")
+    word = head.lower()
+    return SYNONYMS.get(word, word), rest.strip()
+
+
+def _run(body, context, respond, client) -> None:
+    raw = body.get("text") or ""
+    word, rest = split(raw)
+    known = word in SUBCOMMANDS or word == "help"
+    lang = language_of(rest if known else raw)
+    request = from_body(body, context["services"], respond, client, text=rest, lang=lang)
+    if len(raw) > TEXT_LIMIT or any(ord(ch) < 32 and ch not in "\n\t" for ch in raw):
+        _usage(request, t("bad_input", lang, limit=TEXT_LIMIT))
+        return
+    handler = SUBCOMMANDS.get(word)
+    if handler is not None:
+        apologise_on_failure(handler)(request)
+    elif word in ("", "help"):
+        _usage(request, None)
+    else:
+        _usage(request, t("unknown_command", lang, word=word[:30]))
+
+
+def _usage(request: Request, problem: str | None) -> None:
+    """Japanese help by default; English when the member wrote English (`/dx help en`, `/dx hello`)."""
+    parts = [problem, t("help", request.lang)]
+    if request.lang == "ja":
+        parts.append(t("help_in_english", "en"))
+    request.reply("\n\n".join(p for p in parts if p))

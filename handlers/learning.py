@@ -1,0 +1,207 @@
+"""`/dx join`, `/dx track`, `/dx done`, `/dx undo`, `/dx progress` and the course-picking buttons."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from slack_bolt import App
+
+from bot.messages import language_of, t
+from db import repo
+from db.models import Completion, Member
+from handlers import blocks
+from handlers.command import Request, apologise_on_failure, from_body
+from knowledge.courses import CourseMatcher
+from knowledge.kb import Course
+from knowledge.text import clean_input, rank_names
+
+COURSE_TEXT_LIMIT = 200
+TRACK_WORDS = {"ict": "ict", "ict系": "ict", "business": "business", "事業": "business", "事業系": "business"}
+
+
+def register(app: App) -> None:
+    app.action(re.compile(r"^done_pick:"))(ack=_ack, lazy=[_picked])
+    app.action("done_free")(ack=_ack, lazy=[_free_text_confirmed])
+
+
+def _ack(ack) -> None:
+    ack()
+
+
+# --- sub-commands -------------------------------------------------------------------------------
+
+
+def join(request: Request) -> None:
+    name = clean_input(request.text, 100)
+    if name is None:
+        request.reply(t("join_usage", request.lang))
+        return
+    with request.services.db.scope() as session:
+        known = {m.name: m for m in repo.municipalities(session)}
+        ranked = rank_names(name, list(known))
+        exact = ranked and (ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[1][1] < 90))
+        if not exact:
+            names = "、".join(n for n, _ in ranked)
+            hint = t("join_suggestions", request.lang, names=names) if names else t("join_none_close", request.lang)
+            request.reply(t("join_unknown", request.lang, text=name, suggestions=hint))
+            return
+        municipality = known[ranked[0][0]]
+        who = repo.member(session, request.team_id, request.user_id)
+        repo.join(session, who, municipality, request.services.now())
+    request.reply(t("join_ok", request.lang, municipality=municipality.name))
+
+
+def track(request: Request) -> None:
+    chosen = TRACK_WORDS.get((request.text or "").strip().lower())
+    if chosen is None:
+        request.reply(t("track_usage", request.lang))
+        return
+    with request.services.db.scope() as session:
+        repo.set_track(session, repo.member(session, request.team_id, request.user_id), chosen)
+    request.reply(t("track_ok", request.lang, track=t(f"track_{chosen}", request.lang)))
+
+
+def done(request: Request) -> None:
+    text = clean_input(request.text, COURSE_TEXT_LIMIT)
+    if text is None:
+        request.reply(t("done_usage", request.lang))
+        return
+    matches = request.services.matcher.match(text)
+    winner = CourseMatcher.clear_winner(matches)
+    if winner is not None:
+        _record(request, winner, text)
+    elif matches:
+        key = "done_choose" if len(matches) > 1 else "done_confirm_one"
+        prompt = t(key, request.lang, text=text)
+        request.reply(prompt, blocks.course_choice(prompt, matches, text, request.lang))
+    else:
+        catalogue = "、".join(f"「{c.title}」" for c in request.services.knowledge.courses.values())
+        prompt = t("done_none", request.lang, text=text) + "\n" + t("done_catalogue", request.lang, titles=catalogue)
+        request.reply(prompt, blocks.course_choice(prompt, [], text, request.lang))
+
+
+def undo(request: Request) -> None:
+    text = clean_input(request.text, COURSE_TEXT_LIMIT)
+    with request.services.db.scope() as session:
+        who = repo.member(session, request.team_id, request.user_id)
+        removed = repo.remove_completion(session, who, _course_key(request, session, who, text))
+    if removed is None:
+        request.reply(t("undo_none", request.lang))
+    else:
+        request.reply(t("undo_ok", request.lang, title=removed.title_snapshot))
+
+
+def _course_key(request: Request, session, who: Member, text: str | None) -> str | None:
+    """Which of the member's records `text` names: a catalogue course, or one of their free-text titles."""
+    if text is None:
+        return None
+    course = CourseMatcher.clear_winner(request.services.matcher.match(text))
+    if course is not None:
+        return course.id
+    mine = {c.title_snapshot: c.course_key for c in repo.completions(session, who)}
+    ranked = rank_names(text, list(mine), cutoff=80)
+    return mine[ranked[0][0]] if ranked else repo.free_text_key(text)
+
+
+def progress(request: Request) -> None:
+    lang = request.lang
+    with request.services.db.scope() as session:
+        who = repo.member(session, request.team_id, request.user_id)
+        records = repo.completions(session, who)
+        municipality = who.municipality.name if who.municipality else None
+        member_track = who.track
+    tz = request.services.settings.tz
+    lines = [f"• {c.title_snapshot}{_hours(c.hours, lang)} — {_local_date(c, tz)}" for c in records]
+    total = sum(c.hours or 0 for c in records)
+    summary = t("progress_summary", lang, count=len(records), hours=_number(total))
+    path_title, path_lines = None, []
+    if member_track:
+        finished = {c.course_id for c in records}
+        path_title = t("progress_path", lang, track=t(f"track_{member_track}", lang))
+        path_lines = [
+            f"{'✅' if course.id in finished else '⬜'} {blocks.course_label(course, lang)}"
+            for course in _path(request.services.knowledge.courses_on_track(member_track))
+        ]
+    hint = t("progress_no_track", lang) if not member_track else (None if municipality else t("done_join_hint", lang))
+    fallback = "\n".join([t("progress_title", lang), *lines]) if lines else t("progress_empty", lang)
+    request.reply(
+        fallback,
+        blocks.progress(
+            lang=lang,
+            municipality=municipality,
+            lines=lines,
+            summary=summary,
+            path_title=path_title,
+            path_lines=path_lines,
+            hint=hint,
+        ),
+    )
+
+
+def _path(courses: list[Course]) -> list[Course]:
+    return sorted(courses, key=lambda c: (c.requirement != "required", c.id))
+
+
+# --- recording ----------------------------------------------------------------------------------
+
+
+def _record(request: Request, course: Course | None, text: str, *, replace: bool = False) -> None:
+    lang = request.lang
+    with request.services.db.scope() as session:
+        who = repo.member(session, request.team_id, request.user_id)
+        completion, created = repo.record_completion(
+            session,
+            who,
+            course_id=course.id if course else None,
+            title=course.title if course else text,
+            hours=course.hours if course else None,
+            completed_at=request.services.now(),
+        )
+        joined = who.municipality_id is not None
+    # The session has committed: only now is the completion confirmed.
+    if not created:
+        message = t(
+            "done_already",
+            lang,
+            title=completion.title_snapshot,
+            date=_local_date(completion, request.services.settings.tz),
+        )
+    elif course is None:
+        message = t("done_free_recorded", lang, title=completion.title_snapshot)
+    else:
+        message = t("done_recorded", lang, title=course.title, hours=_hours(course.hours, lang))
+    if not joined:
+        message += "\n" + t("done_join_hint", lang)
+    request.reply(message, replace=replace)
+
+
+def _picked(body, context, respond, client) -> None:
+    services = context["services"]
+    course_id = body["actions"][0]["value"]
+    request = from_body(body, services, respond, client, text=course_id, lang=_lang_of_message(body))
+    course = services.knowledge.courses.get(course_id)
+    apologise_on_failure(lambda r: _record(r, course, course_id, replace=True))(request)
+
+
+def _free_text_confirmed(body, context, respond, client) -> None:
+    text = clean_input(body["actions"][0]["value"], COURSE_TEXT_LIMIT) or ""
+    request = from_body(body, context["services"], respond, client, text=text, lang=_lang_of_message(body))
+    apologise_on_failure(lambda r: _record(r, None, text, replace=True))(request)
+
+
+def _lang_of_message(body: dict) -> str:
+    """The language of the message the button sits in: its fallback text was written in it."""
+    return language_of((body.get("message") or {}).get("text"))
+
+
+def _hours(hours: float | None, lang: str) -> str:
+    return t("done_hours", lang, hours=_number(hours)) if hours else ""
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _local_date(completion: Completion, tz: ZoneInfo) -> str:
+    return completion.completed_at.astimezone(tz).strftime("%Y-%m-%d")

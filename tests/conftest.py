@@ -1,0 +1,112 @@
+"""Shared fixtures: a real database (SQLite, or PostgreSQL when DATABASE_URL says so), the loopback fake
+Slack Web API, and dxbot's real WSGI app served on a loopback port, driven by signed requests."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+from sqlalchemy import text
+
+from bot.services import Services, build_services
+from bot.settings import Settings
+from bot.wsgi import create_wsgi_app
+from db import migrate, repo
+from db.models import Base
+from tests.fakes.signed import SignedSlack
+from tests.fakes.slack import FakeSlack, start_fake_slack
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+
+
+def test_database_url(tmp_dir: Path) -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = test_database_url(tmp_path_factory.mktemp("db"))
+    from db.session import make_engine
+
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":  # start from an empty schema whatever an earlier run left
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = start_fake_slack()
+    yield fake
+    fake.server.shutdown()
+
+
+def make_settings(database_url: str, fake_slack: FakeSlack, **overrides) -> Settings:
+    values = dict(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.api_url,
+        database_url=database_url,
+        digest_channel="CSHARED",
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def services(database_url, fake_slack) -> Iterator[Services]:
+    built = build_services(make_settings(database_url, fake_slack))
+    yield built
+    built.db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_state(request) -> None:
+    """Empty every table (and the fake's call log) before each test that uses the database."""
+    if "services" not in request.fixturenames:
+        return
+    services: Services = request.getfixturevalue("services")
+    request.getfixturevalue("fake_slack").reset()
+    with services.db.scope() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(table.delete())
+        repo.sync_courses(session, (c.model_dump(mode="json") for c in services.knowledge.courses.values()))
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def app_url(services) -> Iterator[str]:
+    server = make_server(
+        "127.0.0.1", 0, create_wsgi_app(services), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture
+def slack(app_url, fake_slack) -> SignedSlack:
+    return SignedSlack(url=app_url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url())
+
+
+@pytest.fixture
+def municipality(services):
+    with services.db.scope() as session:
+        return repo.add_municipality(session, "横須賀市", prefecture="神奈川県", code="142018")

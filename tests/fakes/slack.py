@@ -1,0 +1,149 @@
+"""A loopback fake of Slack's Web API (and of response_url webhooks) that records every call.
+
+Like bolt-python's own test servers, but on port 0. Tests queue canned failures with `fail_next`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+
+@dataclass
+class Call:
+    method: str  # Web API method ("chat.postMessage"), or "response_url" / "upload"
+    path: str
+    headers: dict[str, str]
+    args: dict
+
+
+@dataclass
+class FakeSlack:
+    server: ThreadingHTTPServer
+    calls: list[Call] = field(default_factory=list)
+    replies: dict[str, list[dict]] = field(default_factory=dict)  # conversations.replies per thread ts
+    _failures: dict[str, list[tuple[int, dict, dict]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"{self.base_url}/response/{name}"
+
+    def fail_next(self, method: str, error: str, status: int = 200, headers: dict | None = None, times: int = 1):
+        """The next `times` calls of `method` answer {"ok": false, "error": error} (or an HTTP status)."""
+        with self._lock:
+            self._failures.setdefault(method, []).extend([(status, {"ok": False, "error": error}, headers or {})] * times)
+
+    def of(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.of(method)
+            if len(found) >= count:
+                return found
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} {method} call(s), got {len(self.of(method))}: {self.summary()}")
+
+    def summary(self) -> list[str]:
+        with self._lock:
+            return [c.method for c in self.calls]
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self._failures.clear()
+            self.replies.clear()
+
+    # --- called by the request handler ---
+
+    def _record(self, call: Call) -> tuple[int, dict, dict]:
+        with self._lock:
+            self.calls.append(call)
+            queued = self._failures.get(call.method)
+            if queued:
+                return queued.pop(0)
+            return 200, self._answer(call), {}
+
+    def _answer(self, call: Call) -> dict:
+        args = call.args
+        ts = f"1700000000.{next(self._ts):06d}"
+        match call.method:
+            case "auth.test":
+                return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "dxbot"}
+            case "chat.postMessage":
+                return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text")}}
+            case "chat.update":
+                return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+            case "chat.postEphemeral":
+                return {"ok": True, "message_ts": ts}
+            case "conversations.replies":
+                return {"ok": True, "messages": self.replies.get(args.get("ts"), []), "has_more": False}
+            case "files.getUploadURLExternal":
+                return {"ok": True, "upload_url": f"{self.base_url}/upload/F{ts}", "file_id": f"F{ts}"}
+            case "files.completeUploadExternal":
+                return {"ok": True, "files": [{"id": f["id"]} for f in json.loads(args.get("files", "[]"))]}
+            case "users.info":
+                return {"ok": True, "user": {"id": args.get("user"), "name": "staff", "real_name": "Staff Member"}}
+        return {"ok": True}
+
+
+def _handler_for(fake: FakeSlack):
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length)
+            method = self._method()
+            call = Call(method=method, path=self.path, headers=dict(self.headers.items()), args=self._parse(raw))
+            status, payload, headers = fake._record(call)
+            body = b"ok" if method in ("response_url", "upload") and status == 200 else json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _method(self) -> str:
+            if self.path.startswith("/api/"):
+                return self.path[len("/api/") :].split("?")[0]
+            if self.path.startswith("/response/"):
+                return "response_url"
+            return "upload"
+
+        def _parse(self, raw: bytes) -> dict:
+            content_type = self.headers.get("Content-Type", "")
+            if "json" in content_type:
+                return json.loads(raw or b"{}")
+            if "form" in content_type:
+                return {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+            return {"bytes": len(raw)}
+
+        def log_message(self, *_args):  # keep test output quiet
+            pass
+
+    return Handler
+
+
+def start_fake_slack() -> FakeSlack:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), None)
+    fake = FakeSlack(server=server)
+    server.RequestHandlerClass = _handler_for(fake)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return fake

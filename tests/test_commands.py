@@ -1,0 +1,138 @@
+"""`/dx` over signed HTTP against the real app: join, done, undo, progress, help, bad input, signatures."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.fakes.slack import FakeSlack
+
+IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
+
+
+def last_reply(fake_slack: FakeSlack, count: int = 1) -> dict:
+    return fake_slack.wait_for("response_url", count)[count - 1].args
+
+
+def reply_text(fake_slack: FakeSlack, count: int = 1) -> str:
+    reply = last_reply(fake_slack, count)
+    return reply["text"] + "\n" + json.dumps(reply.get("blocks", []), ensure_ascii=False)
+
+
+def test_join_done_progress_flow(slack, fake_slack, municipality):
+    assert slack.command("join 横須賀市").status == 200
+    assert "横須賀市" in reply_text(fake_slack, 1)
+
+    assert slack.command("done ITパスポート").status == 200
+    confirmed = reply_text(fake_slack, 2)
+    assert IT_BASICS in confirmed and "10時間" in confirmed
+
+    slack.command("progress")
+    progress = reply_text(fake_slack, 3)
+    assert IT_BASICS in progress and "横須賀市" in progress
+    assert last_reply(fake_slack, 3)["response_type"] == "ephemeral"
+
+
+def test_done_twice_is_reported_kindly_and_not_duplicated(slack, fake_slack, municipality, services):
+    slack.command("join 横須賀市")
+    slack.command("done iパス")
+    fake_slack.wait_for("response_url", 2)
+    slack.command("done IT Passport")
+    assert "記録済み" in reply_text(fake_slack, 3) or "already" in reply_text(fake_slack, 3)
+    from db import repo
+
+    with services.db.scope() as session:
+        assert len(repo.completions(session, repo.member(session, "T1", "U1"))) == 1
+
+
+def test_half_width_and_full_width_input_match(slack, fake_slack):
+    slack.command("done ﾌﾟﾛｾｽ改革")
+    assert "手を動かして学ぶプロセス改革!" in reply_text(fake_slack)
+
+
+def test_ambiguous_text_offers_buttons_and_a_click_records(slack, fake_slack, services):
+    slack.command("done IT")
+    reply = last_reply(fake_slack)
+    actions = [b for b in reply["blocks"] if b["type"] == "actions"][0]["elements"]
+    assert any(a["action_id"] == "done_free" for a in actions)
+    slack.command("done 基本情報の講座")  # a clear match for comparison
+    assert "基本情報技術者試験 最速合格講座" in reply_text(fake_slack, 2)
+
+
+def test_unknown_course_can_be_recorded_as_written(slack, fake_slack, services):
+    slack.command("done 自治体向けExcel入門")
+    reply = last_reply(fake_slack)
+    buttons = [e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    free = [b for b in buttons if b["action_id"] == "done_free"][0]
+    assert free["value"] == "自治体向けExcel入門"
+    assert slack.action("done_free", free["value"], message_text=reply["text"]).status == 200
+    recorded = last_reply(fake_slack, 2)
+    assert "自治体向けExcel入門" in recorded["text"] and recorded["replace_original"] is True
+    slack.command("progress")
+    assert "自治体向けExcel入門" in reply_text(fake_slack, 3)
+
+
+def test_picking_a_course_button_records_it(slack, fake_slack):
+    slack.action("done_pick:kanagawa-requirements", "kanagawa-requirements", message_text="どれですか")
+    assert "システムを作らせる技術(要求事項編)" in reply_text(fake_slack)
+
+
+def test_undo_removes_the_record(slack, fake_slack):
+    slack.command("done 基本情報")
+    fake_slack.wait_for("response_url", 1)
+    slack.command("undo 基本情報")
+    assert "取り消しました" in reply_text(fake_slack, 2)
+    slack.command("undo")
+    assert "見つかりませんでした" in reply_text(fake_slack, 3)
+
+
+def test_track_shows_required_course_progress(slack, fake_slack):
+    slack.command("track business")
+    fake_slack.wait_for("response_url", 1)
+    slack.command("done ITパスポート")
+    fake_slack.wait_for("response_url", 2)
+    slack.command("progress")
+    text = reply_text(fake_slack, 3)
+    assert f"✅ {IT_BASICS}" in text and "⬜ 手を動かして学ぶプロセス改革!" in text
+    assert "基本情報技術者試験 最速合格講座" not in text  # the ICT track's course is not on this path
+
+
+def test_join_unknown_municipality_lists_close_ones(slack, fake_slack, municipality):
+    slack.command("join 横須賀")
+    assert "横須賀市" in reply_text(fake_slack)
+    slack.command("join 大阪市")
+    assert "見つかりませんでした" in reply_text(fake_slack, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "done", "done " + "あ" * 3000, "done \x00\x07ITパスポート\x1b", "frobnicate", "help"],
+)
+def test_bad_input_gets_a_usage_reply(slack, fake_slack, text):
+    assert slack.command(text).status == 200
+    reply = reply_text(fake_slack)
+    assert "/dx done" in reply
+
+
+def test_help_in_english_when_written_in_english(slack, fake_slack):
+    slack.command("help en")
+    assert "How to use dxbot" in reply_text(fake_slack)
+
+
+def test_forged_and_stale_requests_are_rejected(slack, fake_slack):
+    body = "command=%2Fdx&text=progress&team_id=T1&user_id=U1"
+    forged = slack.headers(body, content_type="application/x-www-form-urlencoded")
+    forged["X-Slack-Signature"] = "v0=" + "0" * 64
+    assert slack.post(body, forged).status == 401
+    assert slack.command("progress", timestamp=int(time.time()) - 6 * 60).status == 401
+    time.sleep(0.2)
+    assert fake_slack.of("response_url") == []
+
+
+def test_health_check(app_url):
+    import urllib.request
+
+    with urllib.request.urlopen(app_url + "/healthz") as response:
+        assert response.status == 200
