@@ -12,6 +12,7 @@ import typer
 from bot.services import Services, build_services
 from bot.settings import ConfigError, Settings
 from db import migrate, repo
+from knowledge import kb
 from knowledge.kb import KnowledgeError
 
 cli = typer.Typer(
@@ -23,9 +24,11 @@ cli = typer.Typer(
 db_cli = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 courses_cli = typer.Typer(help="The course catalogue.", no_args_is_help=True)
 municipalities_cli = typer.Typer(help="The participating municipalities.", no_args_is_help=True)
+kb_cli = typer.Typer(help="The curated knowledge base.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(courses_cli, name="courses")
 cli.add_typer(municipalities_cli, name="municipalities")
+cli.add_typer(kb_cli, name="kb")
 
 
 class UserError(Exception):
@@ -92,6 +95,16 @@ def courses_list() -> None:
     """The catalogue: id, track, required/recommended, title."""
     for course in _services().knowledge.courses.values():
         typer.echo(f"{course.id}\t{course.track}\t{course.requirement}\t{course.title}")
+
+
+# --- knowledge base --------------------------------------------------------------------------------
+
+
+@kb_cli.command("check")
+def kb_check() -> None:
+    """Validate the knowledge base: schema, unique ids, sources and dates, cross-references."""
+    knowledge = kb.load(_settings().kb_dir)
+    typer.echo(f"knowledge base OK: {len(knowledge.entries)} entries, {len(knowledge.courses)} courses")
 
 
 # --- municipalities ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -91,14 +92,23 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def app_url(services) -> Iterator[str]:
+@contextmanager
+def serving(services: Services) -> Iterator[str]:
+    """dxbot's real WSGI app on a loopback port; yields its base URL."""
     server = make_server(
         "127.0.0.1", 0, create_wsgi_app(services), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def app_url(services) -> Iterator[str]:
+    with serving(services) as url:
+        yield url
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def test_half_width_and_full_width_input_match(slack, fake_slack):
 def test_ambiguous_text_offers_buttons_and_a_click_records(slack, fake_slack, services):
     slack.command("done IT")
     reply = last_reply(fake_slack)
-    actions = [b for b in reply["blocks"] if b["type"] == "actions"][0]["elements"]
+    actions = next(b for b in reply["blocks"] if b["type"] == "actions")["elements"]
     assert any(a["action_id"] == "done_free" for a in actions)
     slack.command("done 基本情報の講座")  # a clear match for comparison
     assert "基本情報技術者試験 最速合格講座" in reply_text(fake_slack, 2)
@@ -65,7 +65,7 @@ def test_unknown_course_can_be_recorded_as_written(slack, fake_slack, services):
     slack.command("done 自治体向けExcel入門")
     reply = last_reply(fake_slack)
     buttons = [e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    free = [b for b in buttons if b["action_id"] == "done_free"][0]
+    free = next(b for b in buttons if b["action_id"] == "done_free")
     assert free["value"] == "自治体向けExcel入門"
     assert slack.action("done_free", free["value"], message_text=reply["text"]).status == 200
     recorded = last_reply(fake_slack, 2)
@@ -136,3 +136,19 @@ def test_health_check(app_url):
 
     with urllib.request.urlopen(app_url + "/healthz") as response:
         assert response.status == 200
+
+
+def test_database_failure_gets_an_apology_and_the_server_keeps_serving(tmp_path, fake_slack, slack):
+    from bot.services import build_services
+    from tests.conftest import SIGNING_SECRET, make_settings, serving
+    from tests.fakes.signed import SignedSlack
+
+    broken = build_services(make_settings(f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}", fake_slack))
+    with serving(broken) as url:
+        unlucky = SignedSlack(url=url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url())
+        assert unlucky.command("done ITパスポート").status == 200
+        assert "申し訳ありません" in reply_text(fake_slack, 1)
+        assert unlucky.command("progress").status == 200
+        assert "申し訳ありません" in reply_text(fake_slack, 2)
+    slack.command("done ITパスポート")  # the healthy app is unaffected
+    assert "記録しました" in reply_text(fake_slack, 3)

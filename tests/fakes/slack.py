@@ -45,7 +45,9 @@ class FakeSlack:
     def fail_next(self, method: str, error: str, status: int = 200, headers: dict | None = None, times: int = 1):
         """The next `times` calls of `method` answer {"ok": false, "error": error} (or an HTTP status)."""
         with self._lock:
-            self._failures.setdefault(method, []).extend([(status, {"ok": False, "error": error}, headers or {})] * times)
+            self._failures.setdefault(method, []).extend(
+                [(status, {"ok": False, "error": error}, headers or {})] * times
+            )
 
     def of(self, method: str) -> list[Call]:
         with self._lock:
@@ -105,7 +107,7 @@ class FakeSlack:
 
 def _handler_for(fake: FakeSlack):
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (http.server's naming)
+        def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
             method = self._method()

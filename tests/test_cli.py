@@ -1,0 +1,65 @@
+"""The `dxbot` console script, run as a subprocess the way staff and coordinators run it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cli_helpers import dxbot
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)  # the embedded default: ./dxbot.sqlite3
+    return tmp_path
+
+
+def test_help_lists_every_command(workdir):
+    result = dxbot("--help", cwd=workdir)
+    assert result.returncode == 0
+    for command in ("serve", "socket", "db", "courses", "municipalities"):
+        assert command in result.stdout
+
+
+def test_db_upgrade_creates_the_sqlite_file_and_matching_works(workdir):
+    result = dxbot("db", "upgrade", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert (workdir / "dxbot.sqlite3").exists()
+    assert "5 courses" in result.stdout
+
+    matches = json.loads(dxbot("courses", "match", "iパス", "--json", cwd=workdir).stdout)["matches"]
+    assert matches[0]["title"] == "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
+    assert set(matches[0]) == {"id", "title", "score"}
+    assert json.loads(dxbot("courses", "match", "明日の天気", "--json", cwd=workdir).stdout) == {"matches": []}
+
+
+def test_municipalities_add_list_and_duplicates(workdir):
+    dxbot("db", "upgrade", cwd=workdir)
+    assert (
+        dxbot(
+            "municipalities", "add", "横須賀市", "--prefecture", "神奈川県", "--code", "142018", cwd=workdir
+        ).returncode
+        == 0
+    )
+    duplicate = dxbot("municipalities", "add", "横須賀市", cwd=workdir)
+    assert duplicate.returncode == 2
+    assert duplicate.stderr.strip().count("\n") == 0 and "already registered" in duplicate.stderr
+    bad_code = dxbot("municipalities", "add", "鎌倉市", "--code", "12", cwd=workdir)
+    assert bad_code.returncode == 2 and "団体コード" in bad_code.stderr
+    listing = dxbot("municipalities", "list", cwd=workdir).stdout
+    assert "横須賀市" in listing and "142018" in listing
+
+
+def test_missing_configuration_is_one_clear_line(workdir):
+    result = dxbot("serve", cwd=workdir)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "dxbot: SLACK_BOT_TOKEN is not set: export it (or put it in .env) and try again."
+    bad_tz = dxbot("courses", "list", cwd=workdir, env={"DXBOT_TZ": "Mars/Olympus"})
+    assert bad_tz.returncode == 2 and "DXBOT_TZ" in bad_tz.stderr and "Traceback" not in bad_tz.stderr
+
+
+def test_dotenv_file_is_read(workdir):
+    (workdir / ".env").write_text("DATABASE_URL=sqlite:///from-dotenv.sqlite3\n")
+    assert dxbot("db", "upgrade", cwd=workdir).returncode == 0
+    assert (workdir / "from-dotenv.sqlite3").exists()

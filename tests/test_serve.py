@@ -1,0 +1,71 @@
+"""`dxbot serve` end to end: gunicorn + bolt's WSGI adapter, signed requests, the fake Slack Web API."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from tests.cli_helpers import DXBOT, dxbot
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.fakes.signed import SignedSlack
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path, fake_slack):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "DXBOT_"))},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.api_url,
+    }
+    assert dxbot("db", "upgrade", cwd=tmp_path, env=env).returncode == 0
+    assert dxbot("municipalities", "add", "横須賀市", cwd=tmp_path, env=env).returncode == 0
+    port = _free_port()
+    server = subprocess.Popen([DXBOT, "serve", "--port", str(port)], cwd=tmp_path, env=env, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail("dxbot serve did not answer /healthz: " + server.stderr.read().decode()[-2000:])
+    fake_slack.reset()
+    yield SignedSlack(url=url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url())
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_done_when_for_the_foundation(served, fake_slack):
+    forged = served.headers("command=%2Fdx&text=progress", content_type="application/x-www-form-urlencoded")
+    forged["X-Slack-Signature"] = "v0=" + "f" * 64
+    assert served.post("command=%2Fdx&text=progress", forged).status == 401
+    assert served.command("progress", timestamp=int(time.time()) - 301).status == 401
+
+    assert served.command("join 横須賀市").status == 200
+    assert "横須賀市" in fake_slack.wait_for("response_url", 1)[0].args["text"]
+    served.command("done ITパスポート")
+    confirmed = fake_slack.wait_for("response_url", 2)[1].args
+    assert "たった10時間で社会人に必要なIT基礎知識が全て身につく!" in confirmed["text"]
+    served.command("progress")
+    progress = fake_slack.wait_for("response_url", 3)[2].args
+    assert "たった10時間で社会人に必要なIT基礎知識が全て身につく!" in json.dumps(progress["blocks"], ensure_ascii=False)
+    served.command("done " + "x" * 3000)
+    assert "/dx done" in fake_slack.wait_for("response_url", 4)[3].args["text"]
