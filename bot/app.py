@@ -25,6 +25,7 @@ def web_client(settings: Settings) -> WebClient:
 def build_app(services: Services, socket_mode: bool = False) -> App:
     settings = services.settings
     settings.require("SLACK_BOT_TOKEN", *(() if socket_mode else ("SLACK_SIGNING_SECRET",)))
+    services.answerer  # noqa: B018 -- build the search index now, at start-up, not on the first question
     app = App(
         client=web_client(settings),
         signing_secret=settings.slack_signing_secret,

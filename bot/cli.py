@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -13,7 +15,10 @@ from bot.services import Services, build_services
 from bot.settings import ConfigError, Settings
 from db import migrate, repo
 from knowledge import kb
+from knowledge.answer import QUESTION_LIMIT
 from knowledge.kb import KnowledgeError
+from knowledge.subsidy import SubsidyInputError, calculate, load_editions
+from knowledge.text import clean_input
 
 cli = typer.Typer(
     help="dxbot: the Slack learning assistant for municipal DX training.",
@@ -97,14 +102,98 @@ def courses_list() -> None:
         typer.echo(f"{course.id}\t{course.track}\t{course.requirement}\t{course.title}")
 
 
+# --- questions and the subsidy calculator -----------------------------------------------------------
+
+
+@cli.command()
+def ask(
+    question: str,
+    as_json: Annotated[bool, typer.Option("--json", help="print {answered, text, sources}")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="answer for this date (YYYY-MM-DD); default today")] = None,
+) -> None:
+    """Answer a question from the knowledge base, citing sources (works offline; uses OPENAI_API_KEY if set)."""
+    services = _services()
+    cleaned = clean_input(question, QUESTION_LIMIT)
+    if cleaned is None:
+        raise UserError(f"the question must be 1–{QUESTION_LIMIT} characters")
+    answer = services.answerer.answer(cleaned, on=_date("--as-of", as_of) if as_of else services.today())
+    if as_json:
+        _print_json(answer.as_json())
+        return
+    typer.echo(answer.text)
+    for n, source in enumerate(answer.sources, start=1):
+        typer.echo(f"[{n}] {source.title} ({source.as_of}) {source.url or ''}".rstrip())
+
+
+@cli.command()
+def subsidy(
+    hours: Annotated[str, typer.Option(help="training hours per person")],
+    cost: Annotated[str, typer.Option(help="training cost per person in yen (300000 or 30万)")],
+    size: Annotated[str, typer.Option(help="sme or large")],
+    people: Annotated[str, typer.Option(help="how many people")] = "1",
+    delivery: Annotated[str, typer.Option(help="classroom or elearning")] = "classroom",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="rules in force on YYYY-MM-DD; default today")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Estimate the 人材開発支援助成金 (事業展開等リスキリング支援コース) for an employer's training."""
+    services = _services()
+    estimate = calculate(
+        services.editions,
+        hours=_number("--hours", hours),
+        cost_per_person=int(_number("--cost", cost.replace(",", "").replace("万", "e4").removesuffix("円"))),
+        size=_choice("--size", size, ("sme", "large")),
+        people=int(_number("--people", people)),
+        delivery=_choice("--delivery", delivery, ("classroom", "elearning")),
+        on=_date("--as-of", as_of) if as_of else services.today(),
+    )
+    if as_json:
+        _print_json(estimate.model_dump(mode="json"))
+        return
+    per_person = estimate.per_person
+    typer.echo(
+        f"eligible: {estimate.eligible}\nper person: expense {per_person.expense:,} + wage {per_person.wage:,}"
+        f" = {per_person.total:,} yen\ntotal: {estimate.total:,} yen (rules as of {estimate.rules_as_of})"
+    )
+    for note in estimate.notes:
+        typer.echo(f"※ {note}")
+
+
+def _number(option: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UserError(f"{option} {raw!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise UserError(f"{option} must be a number of 0 or more, not {raw!r}")
+    return value
+
+
+def _choice(option: str, raw: str, choices: tuple[str, ...]) -> str:
+    value = raw.strip().lower()
+    if value not in choices:
+        raise UserError(f"{option} must be one of {', '.join(choices)}, not {raw!r}")
+    return value
+
+
+def _date(option: str, raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise UserError(f"{option} {raw!r} is not a date like 2024-08-26") from None
+
+
 # --- knowledge base --------------------------------------------------------------------------------
 
 
 @kb_cli.command("check")
 def kb_check() -> None:
-    """Validate the knowledge base: schema, unique ids, sources and dates, cross-references."""
+    """Validate the knowledge base: schema, unique ids, sources and dates, cross-references, subsidy rules."""
     knowledge = kb.load(_settings().kb_dir)
-    typer.echo(f"knowledge base OK: {len(knowledge.entries)} entries, {len(knowledge.courses)} courses")
+    editions = load_editions()
+    typer.echo(
+        f"knowledge base OK: {len(knowledge.entries)} entries, {len(knowledge.courses)} courses, "
+        f"{len(editions)} subsidy rule editions ({', '.join(e.edition.isoformat() for e in editions)})"
+    )
 
 
 # --- municipalities ----------------------------------------------------------------------------------
@@ -175,7 +264,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         cli()
-    except (ConfigError, UserError) as exc:
+    except (ConfigError, UserError, SubsidyInputError) as exc:
         typer.echo(f"dxbot: {exc}", err=True)
         sys.exit(2)
     except KnowledgeError as exc:

@@ -142,6 +142,204 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "progress_recommended": {"ja": "推奨", "en": "recommended"},
     "progress_municipality": {"ja": "所属: {name}", "en": "Municipality: {name}"},
     "button_this_one": {"ja": "これです", "en": "This one"},
+    # --- answers ---------------------------------------------------------------------------------
+    "cannot_answer": {
+        "ja": "申し訳ありません。そのご質問にはナレッジベースの情報からお答えできません。\n"
+        "dxbot がお答えできるのは、ラーニングパスと講座（ITパスポート・基本情報技術者試験の対策講座など）、"
+        "Udemy Business の共同調達、群馬県のリスキリング支援、人材開発支援助成金、特別区のDX人材育成の提案と"
+        "先進事例についてです。それ以外のことは、所属の研修担当・コーディネーターにお尋ねください。",
+        "en": "Sorry, I can't answer that from my knowledge base.\n"
+        "I can help with learning paths and courses (IT Passport, the 基本情報技術者試験 course and others), joint "
+        "procurement of Udemy Business, Gunma's reskilling programme, the 人材開発支援助成金 subsidy, and the Tokyo "
+        "special wards' DX training proposals and case studies. For anything else, please ask your coordinator.",
+    },
+    "related_entries": {"ja": "_関連: {titles}_", "en": "_Related: {titles}_"},
+    "subsidy_footnote": {
+        "ja": "助成金の情報は {as_of} 時点のものです。{on} に適用される規則は {edition} 版です。",
+        "en": "Subsidy figures are as of {as_of}. The rules in force on {on} are the {edition} edition.",
+    },
+    "subsidy_for_employers": {
+        "ja": "人材開発支援助成金は、企業（雇用保険の適用事業主）が従業員の訓練に使う助成金です。"
+        "自治体職員ご自身の研修費には使えません。",
+        "en": "The 人材開発支援助成金 is for employers (companies under employment insurance) training their staff; "
+        "it does not pay for municipal employees' own training.",
+    },
+    "subsidy_disclaimer": {
+        "ja": "申請が受理されることは保証されません。申請前に最新の手引きと都道府県労働局でご確認ください。",
+        "en": "Approval is not guaranteed; check the latest guide and the prefectural Labour Bureau before applying.",
+    },
+    "subsidy_course_may_have_ended": {
+        "ja": "このコースは {end} までの期間限定措置とされています。現在も実施されているか必ずご確認ください。",
+        "en": "This course was a time-limited measure until {end}; check whether it is still available.",
+    },
+    "subsidy_usage": {
+        "ja": "使い方: `/dx subsidy 60時間 30万円 中小`（訓練時間・1人あたりの経費・中小または大企業。"
+        "人数 `5人`、`eラーニング` も指定できます）",
+        "en": "Usage: `/dx subsidy 60h 300000yen sme` (hours, cost per person, sme or large; "
+        "optionally `5 people`, `elearning`).",
+    },
+    "subsidy_result": {
+        "ja": "*人材開発支援助成金（事業展開等リスキリング支援コース）の試算*（{edition}版の規則）\n"
+        "1人あたり: 経費助成 {expense}円 ＋ 賃金助成 {wage}円 ＝ *{per_person}円*\n合計: *{total}円*",
+        "en": "*Reskilling subsidy estimate* (rules as of {edition})\n"
+        "Per person: expenses {expense} yen + wages {wage} yen = *{per_person} yen*\nTotal: *{total} yen*",
+    },
+    "subsidy_not_eligible": {
+        "ja": "*この条件では助成の対象外です*（{edition}版の規則）",
+        "en": "*Not eligible under these conditions* (rules as of {edition})",
+    },
+    "thinking": {"ja": "調べています…", "en": "Looking that up…"},
+    "ask_usage": {
+        "ja": "質問を添えてください。例: `/dx ask ITパスポートの講座は？`",
+        "en": "Please add your question, e.g. `/dx ask which course for IT Passport?`",
+    },
+    "sources_label": {"ja": "出典", "en": "Sources"},
+    "as_of_label": {"ja": "{date}時点", "en": "as of {date}"},
+    "feedback_up": {"ja": "👍 役に立った", "en": "👍 Helpful"},
+    "feedback_down": {"ja": "👎 役に立たなかった", "en": "👎 Not helpful"},
+    "feedback_thanks": {
+        "ja": "フィードバックありがとうございます。回答の改善に使わせていただきます。",
+        "en": "Thank you for the feedback; it helps us improve the answers.",
+    },
+    "share_in_channel": {"ja": "チャンネルに共有", "en": "Share in channel"},
+    "shared_by": {"ja": "<@{user}> さんが dxbot の回答を共有しました", "en": "<@{user}> shared an answer from dxbot"},
+    "answer_expired": {
+        "ja": "この回答は見つかりませんでした。もう一度質問してください。",
+        "en": "I couldn't find that answer any more; please ask again.",
+    },
+    "assistant_greeting": {
+        "ja": "こんにちは、dxbot です。ラーニングパス・講座・助成金について、出典付きでお答えします。",
+        "en": "Hello, I'm dxbot. Ask me about learning paths, courses and subsidies; I'll cite my sources.",
+    },
+    "home_intro": {
+        "ja": "dxbot は、ラーニングパスと講座・助成金の質問に出典付きで答え、受講の記録と毎週の学び報告を手伝います。",
+        "en": "dxbot answers questions on learning paths, courses and subsidies with sources, records your courses "
+        "and shares a weekly digest.",
+    },
+    "home_join": {
+        "ja": "まだ自治体が登録されていません。`/dx join 自治体名` で登録しましょう。",
+        "en": "You haven't joined a municipality yet: `/dx join <name>`.",
+    },
+    "prompt_it_passport": {"ja": "ITパスポートの講座は？", "en": "Which course for IT Passport?"},
+    "prompt_subsidy_calc": {"ja": "助成金の計算", "en": "Estimate the subsidy"},
+    "prompt_subsidy_calc_message": {
+        "ja": "60時間・1人30万円・中小企業の場合の人材開発支援助成金はいくら？",
+        "en": "How much is the reskilling subsidy for 60 hours, 300,000 yen per person, an SME?",
+    },
+    "prompt_joint_procurement": {"ja": "共同調達のメリットは？", "en": "Why procure Udemy jointly?"},
+    "prompt_required_courses": {"ja": "事業系の必修講座は？", "en": "Required course for the business track?"},
+    # --- digest --------------------------------------------------------------------------------
+    "digest_header": {"ja": "今週の学び報告（{week}・{first}〜{last}）"},
+    "digest_totals": {
+        "ja": "*全体*　修了 *{completions}件*{change}・{hours}時間・{learners}人が学習・新メンバー{new_members}人"
+        "（{active}/{municipalities}自治体で動きあり）"
+    },
+    "digest_nothing_yet": {
+        "ja": "今週の記録はまだありません。講座を終えたら `/dx done 講座名` で記録すると、ここに載ります。"
+    },
+    "digest_top_courses": {"ja": "📚 よく修了された講座：{courses}"},
+    "digest_course_count": {"ja": "{title}（{count}件）"},
+    "digest_change_up": {"ja": "（先週比 ▲{n}）"},
+    "digest_change_down": {"ja": "（先週比 ▼{n}）"},
+    "digest_change_same": {"ja": "（先週と同じ）"},
+    "digest_municipalities_title": {"ja": "*自治体ごとの様子*"},
+    "digest_line": {"ja": "• *{name}*　{parts}"},
+    "digest_part_completions": {"ja": "修了{count}件{change}"},
+    "digest_part_hours": {"ja": "{hours}時間"},
+    "digest_part_learners": {"ja": "{count}人が学習"},
+    "digest_part_new_members": {"ja": "新メンバー{count}人"},
+    "digest_part_path": {"ja": "必修修了{percent}%"},
+    "digest_quiet": {"ja": "🌱 今週はひと休み（{count}自治体）。次の一歩を楽しみにしています："},
+    "digest_shares_title": {"ja": "💡 *みんなの気づき・おすすめ*"},
+    "digest_share": {"ja": "• 「{text}」— {who}{course}"},
+    "digest_share_named": {"ja": "{municipality}・{name}さん"},
+    "digest_share_anonymous": {"ja": "{municipality}のメンバー"},
+    "digest_share_somewhere": {"ja": "参加メンバー"},
+    "digest_share_course": {"ja": "（{title}）"},
+    "digest_milestones_title": {"ja": "🎉 *おめでとうございます*"},
+    "digest_milestone_first_completion": {"ja": "• {municipality}：はじめての修了記録！"},
+    "digest_milestone_cumulative": {"ja": "• {municipality}：累計{value}件を達成"},
+    "digest_milestone_path_finished": {"ja": "• {municipality}：必修講座を修了した人が{value}人"},
+    "digest_questions": {"ja": "❓ *今週の質問* {asked}件　よく聞かれたこと：{topics}"},
+    "digest_unanswered": {"ja": "答えが見つからなかった質問：{count}件（ナレッジ追加のヒントになります）"},
+    "digest_topic_count": {"ja": "{topic}（{count}件）"},
+    "digest_footer": {
+        "ja": "記録は `/dx done`、気づきの共有は `/dx share` から。お名前は `/dx privacy names on` にした方だけ載ります。"
+    },
+    "digest_continued": {"ja": "🧵 続きはスレッドに（{count}件）"},
+    "digest_continuation": {"ja": "今週の学び報告（{week}）の続き {n}/{total}"},
+    # The chart's labels stay ASCII: the server may have no Japanese font.
+    "digest_chart_title": {"ja": "Completions per week"},
+    "digest_chart_others": {"ja": "others"},
+    "digest_chart_comment": {"ja": "📈 直近{weeks}週の修了件数（凡例: {legend}）"},
+    "digest_chart_file_title": {"ja": "学び報告 {week} 修了件数の推移"},
+    "digest_preview_note": {
+        "ja": "👀 プレビューです（チャンネルにはまだ投稿していません）。",
+        "en": "👀 A preview: nothing has been posted to the channel yet.",
+    },
+    "digest_for_coordinators": {
+        "ja": "週報のプレビューはコーディネーター向けの機能です。コーディネーターになるには、"
+        "管理者に `dxbot members role {user} coordinator` の実行を依頼してください。",
+        "en": "The digest preview is for coordinators. To become one, ask an admin to run "
+        "`dxbot members role {user} coordinator`.",
+    },
+    "digest_error_channel_not_found": {
+        "en": "channel {channel} was not found: put its ID (C…, not its #name) in {setting}, "
+        "in the workspace the bot token belongs to"
+    },
+    "digest_error_not_in_channel": {
+        "en": "dxbot is not in channel {channel}: invite it there (/invite @dxbot), then run `dxbot digest send` again"
+    },
+    "digest_error_is_archived": {
+        "en": "channel {channel} is archived: unarchive it, or set another channel in {setting}"
+    },
+    "digest_error_other": {"en": "Slack refused the post to {channel} ({error})"},
+    "digest_error_thread": {"en": "posted, but part of its thread failed ({error})"},
+    "digest_setting_shared": {"en": "DXBOT_DIGEST_CHANNEL"},
+    "digest_setting_municipality": {"en": "the municipality's digest channel (`dxbot municipalities add … --channel`)"},
+    # --- sharing and privacy -------------------------------------------------------------------
+    "sharing_thanks": {
+        "ja": "💡 共有ありがとうございます！月曜の学び報告で紹介します。",
+        "en": "💡 Thank you for sharing! It will appear in Monday's weekly digest.",
+    },
+    "sharing_course": {"ja": "講座「{title}」についての共有として記録しました。", "en": "Filed under “{title}”."},
+    "sharing_as_name": {"ja": "お名前（{name}さん）を添えて紹介します。", "en": "It will show your name ({name})."},
+    "sharing_anonymous": {
+        "ja": "お名前は載りません（載せたいときは `/dx privacy names on`）。",
+        "en": "Your name will not be shown (`/dx privacy names on` shows it).",
+    },
+    "sharing_modal_title": {"ja": "気づきを共有", "en": "Share a tip"},
+    "sharing_modal_label": {
+        "ja": "学んだこと・おすすめ・つまずいたところ",
+        "en": "What you learned, a tip, a stumbling block",
+    },
+    "sharing_modal_placeholder": {
+        "ja": "例: ITパスポート講座の3章の図解がわかりやすかったです",
+        "en": "e.g. Chapter 3 of the IT Passport course explains networks well",
+    },
+    "sharing_modal_hint": {
+        "ja": "月曜の学び報告で、参加自治体のみなさんに紹介します。",
+        "en": "It will appear in Monday's digest for every participating municipality.",
+    },
+    "sharing_modal_submit": {"ja": "共有する", "en": "Share"},
+    "sharing_modal_cancel": {"ja": "やめる", "en": "Cancel"},
+    "sharing_modal_invalid": {"ja": "1〜{limit}文字で書いてください。", "en": "Please write 1 to {limit} characters."},
+    "privacy_usage": {
+        "ja": "週報にお名前を載せるかどうかを選べます: `/dx privacy names on`（載せる）／`/dx privacy names off`"
+        "（載せない）。いまは「{state}」です。",
+        "en": "Choose whether the digest may show your name: `/dx privacy names on` or `/dx privacy names off`. "
+        "Now: {state}.",
+    },
+    "privacy_state_on": {"ja": "載せる", "en": "shown"},
+    "privacy_state_off": {"ja": "載せない", "en": "hidden"},
+    "privacy_on": {
+        "ja": "週報で共有を紹介するとき、お名前（{name}）を載せます。`/dx privacy names off` でいつでも戻せます。",
+        "en": "The digest will show your name ({name}) with your tips. `/dx privacy names off` hides it again.",
+    },
+    "privacy_off": {
+        "ja": "週報にお名前を載せない設定にしました。共有は「〇〇市のメンバー」として紹介します。",
+        "en": "The digest will not show your name; your tips appear as “a member from <municipality>”.",
+    },
 }
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import cached_property
 
 from bot.settings import Settings
 from db.session import Database
 from knowledge import kb
+from knowledge.answer import Answerer
 from knowledge.courses import CourseMatcher
+from knowledge.llm import ChatModel
+from knowledge.subsidy import Edition, load_editions
 
 
 @dataclass(frozen=True)
@@ -19,13 +23,32 @@ class Services:
     db: Database
     knowledge: kb.Knowledge
     matcher: CourseMatcher
+    editions: list[Edition]
 
     def __deepcopy__(self, memo: dict) -> Services:
         # Bolt deep-copies the request context for lazy listeners; the services are shared, not copied.
         return self
 
+    @cached_property
+    def answerer(self) -> Answerer:
+        """Builds the search index on first use: at start-up for the server, only when needed for the CLI."""
+        settings = self.settings
+        model = None
+        if settings.openai_api_key:
+            model = ChatModel(
+                api_key=settings.openai_api_key,
+                base_url=settings.openai_base_url,
+                model=settings.openai_model,
+                deadline_seconds=settings.openai_deadline_seconds,
+            )
+        return Answerer(self.knowledge, self.editions, model)
+
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    def today(self) -> date:
+        """Today where the municipalities are (DXBOT_TZ), for subsidy rules and weeks."""
+        return datetime.now(self.settings.tz).date()
 
 
 def build_services(settings: Settings) -> Services:
@@ -35,4 +58,5 @@ def build_services(settings: Settings) -> Services:
         db=Database(settings.database_url),
         knowledge=knowledge,
         matcher=CourseMatcher(knowledge.courses.values()),
+        editions=load_editions(),
     )

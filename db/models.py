@@ -180,6 +180,7 @@ class Question(Base):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
     surface: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
+    answer_text: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(2), default="ja")
     answered: Mapped[bool] = mapped_column(Boolean)
     source_ids: Mapped[list[str]] = mapped_column(default=list)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from db.models import Completion, Course, Member, Municipality, ProcessedEvent
+from db.models import Completion, Course, Member, Municipality, ProcessedEvent, Question
 from knowledge.text import compact
 
 
@@ -172,4 +172,59 @@ def claim_event(session: Session, event_id: str) -> bool:
             session.add(ProcessedEvent(event_id=event_id))
     except IntegrityError:
         return False
+    return True
+
+
+# --- questions and feedback -------------------------------------------------------------------
+
+
+def log_question(
+    session: Session,
+    *,
+    team_id: str | None,
+    user_id: str | None,
+    surface: str,
+    text: str,
+    answer_text: str,
+    language: str,
+    answered: bool,
+    source_ids: list[str],
+    used_model: bool,
+    asked_at: datetime,
+) -> int:
+    """Keep every question for coordinators; returns its id (the feedback buttons carry it)."""
+    municipality_id = None
+    if team_id and user_id:
+        municipality_id = session.scalar(
+            select(Member.municipality_id).where(Member.slack_team_id == team_id, Member.slack_user_id == user_id)
+        )
+    question = Question(
+        slack_team_id=team_id,
+        slack_user_id=user_id,
+        municipality_id=municipality_id,
+        surface=surface,
+        text=text,
+        answer_text=answer_text,
+        language=language,
+        answered=answered,
+        source_ids=source_ids,
+        topic=source_ids[0] if source_ids else None,
+        used_model=used_model,
+        asked_at=asked_at,
+    )
+    session.add(question)
+    session.flush()
+    return question.id
+
+
+def question(session: Session, question_id: int) -> Question | None:
+    return session.get(Question, question_id)
+
+
+def set_feedback(session: Session, question_id: int, feedback: int) -> bool:
+    """Record 👍 (1) or 👎 (-1); the latest click counts. False when the question is unknown."""
+    found = session.get(Question, question_id)
+    if found is None:
+        return False
+    found.feedback = feedback
     return True

@@ -4,7 +4,7 @@ from slack_bolt import App
 
 
 def register_all(app: App) -> None:
-    from handlers import commands, learning
+    from handlers import ask, assistant, commands, events, home, learning
 
-    for surface in (commands, learning):
+    for surface in (commands, learning, ask, events, assistant, home):
         surface.register(app)

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.messages import Lang, t
+from knowledge.answer import Citation
 from knowledge.courses import Match
 from knowledge.kb import Course
 
@@ -84,3 +85,43 @@ def progress(
 def course_label(course: Course, lang: Lang) -> str:
     requirement = t(f"progress_{course.requirement}", lang)
     return f"{course.title}（{requirement}）" if lang == "ja" else f"{course.title} ({requirement})"
+
+
+def answer(
+    *, text: str, sources: Sequence[Citation], question_id: int | None, lang: Lang, shareable: bool = False
+) -> list[Block]:
+    """An answer: its text, the sources with links and as-of dates, 👍/👎 (and "share in channel")."""
+    blocks: list[Block] = [section(chunk) for chunk in _chunks(text)]
+    if sources:
+        blocks.append(context(*(_source_line(n, s, lang) for n, s in enumerate(sources, start=1))))
+    if question_id is not None:
+        buttons = [
+            ButtonElement(text=t("feedback_up", lang), action_id="feedback_up", value=str(question_id)),
+            ButtonElement(text=t("feedback_down", lang), action_id="feedback_down", value=str(question_id)),
+        ]
+        if shareable:
+            buttons.append(
+                ButtonElement(text=t("share_in_channel", lang), action_id="share_answer", value=str(question_id))
+            )
+        blocks.append(ActionsBlock(block_id="answer_actions", elements=buttons))
+    return blocks
+
+
+def _source_line(n: int, source: Citation, lang: Lang) -> str:
+    title = source.title.replace("<", "＜").replace(">", "＞").replace("|", "｜")
+    link = f"<{source.url}|{title}>" if source.url else title
+    return f"[{n}] {link}（{t('as_of_label', lang, date=source.as_of.isoformat())}）"
+
+
+def _chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Split on paragraph breaks so that each section stays within Slack's 3,000 characters."""
+    chunks, current = [], ""
+    for paragraph in text.split("\n\n"):
+        candidate = f"{current}\n\n{paragraph}" if current else paragraph
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+        current = clip(paragraph, limit)
+    return [*chunks, current] if current else chunks

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 
 from slack_bolt import App
 
 from bot.messages import language_of, t
-from handlers import learning
+from handlers import ask, learning, subsidy
 from handlers.command import Handler, Request, apologise_on_failure, from_body
 
 SUBCOMMANDS: dict[str, Handler] = {
@@ -16,6 +17,8 @@ SUBCOMMANDS: dict[str, Handler] = {
     "done": learning.done,
     "undo": learning.undo,
     "progress": learning.progress,
+    "ask": ask.ask,
+    "subsidy": subsidy.subsidy,
 }
 # Words staff may type instead of the English sub-command names.
 SYNONYMS = {
@@ -28,6 +31,8 @@ SYNONYMS = {
     "取消": "undo",
     "取り消し": "undo",
     "進捗": "progress",
+    "質問": "ask",
+    "助成金": "subsidy",
     "ヘルプ": "help",
     "使い方": "help",
 }
@@ -43,10 +48,12 @@ def _ack(ack) -> None:
 
 
 def split(text: str) -> tuple[str, str]:
-    """('done', 'ITパスポート') from 'done ITパスポート'; the first word is folded to half-width lower case."""
-    head, _, rest = unicodedata.normalize("NFKC", text or "").strip().partition(" ")
-    word = head.lower()
-    return SYNONYMS.get(word, word), rest.strip()
+    """('done', 'ITパスポート') from 'done ITパスポート': only the first word is folded (ｄｏｎｅ → done)."""
+    parts = (text or "").strip().split(maxsplit=1)  # str.split() also splits on the full-width space
+    if not parts:
+        return "", ""
+    word = unicodedata.normalize("NFKC", parts[0]).lower()
+    return SYNONYMS.get(word, word), parts[1].strip() if len(parts) > 1 else ""
 
 
 def _run(body, context, respond, client) -> None:
@@ -59,6 +66,8 @@ def _run(body, context, respond, client) -> None:
         _usage(request, t("bad_input", lang, limit=TEXT_LIMIT))
         return
     handler = SUBCOMMANDS.get(word)
+    if handler is None and raw.rstrip().endswith(("?", "？")):  # `/dx 助成率は？` is a question too
+        handler, request = ask.ask, replace(request, text=raw, lang=language_of(raw))
     if handler is not None:
         apologise_on_failure(handler)(request)
     elif word in ("", "help"):

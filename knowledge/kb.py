@@ -65,11 +65,6 @@ class Course(_Strict):
         return aliases
 
 
-class _File(_Strict):
-    entries: tuple[Entry, ...] = ()
-    courses: tuple[Course, ...] = ()
-
-
 @dataclass(frozen=True)
 class Knowledge:
     entries: dict[str, Entry]
@@ -83,16 +78,13 @@ class Knowledge:
 def load(extra_dir: Path | None = None) -> Knowledge:
     """Load the packaged data plus a deployment's own directory; raise KnowledgeError listing every problem."""
     problems: list[str] = []
-    entries: dict[str, Entry] = {}
-    courses: dict[str, Course] = {}
+    found: dict[str, dict] = {"entries": {}, "courses": {}}
     for path in _yaml_files(extra_dir, problems):
-        parsed = _parse(path, problems)
-        if parsed is None:
-            continue
-        for item, seen in [*((e, entries) for e in parsed.entries), *((c, courses) for c in parsed.courses)]:
-            if item.id in entries or item.id in courses:
+        for section, item in _items(path, problems):
+            if item.id in found["entries"] or item.id in found["courses"]:
                 problems.append(f"{path.name}: duplicate id {item.id!r}")
-            seen[item.id] = item
+            found[section][item.id] = item
+    entries, courses = found["entries"], found["courses"]
     for entry in entries.values():
         problems.extend(f"{entry.id}: related id {ref!r} does not exist" for ref in entry.related if ref not in entries)
     if problems:
@@ -110,14 +102,27 @@ def _yaml_files(extra_dir: Path | None, problems: list[str]) -> list[Path]:
     return files
 
 
-def _parse(path: Path, problems: list[str]) -> _File | None:
+_SCHEMAS: dict[str, type[Entry | Course]] = {"entries": Entry, "courses": Course}
+
+
+def _items(path: Path, problems: list[str]) -> list[tuple[str, Entry | Course]]:
+    """Each valid entry or course in a file; every invalid one adds its problems (the rest still load)."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return _File.model_validate(raw)
     except yaml.YAMLError as exc:
         problems.append(f"{path.name}: not valid YAML ({exc})")
-    except ValidationError as exc:
-        for error in exc.errors():
-            where = ".".join(str(part) for part in error["loc"])
-            problems.append(f"{path.name}: {where}: {error['msg']}")
-    return None
+        return []
+    if not isinstance(raw, dict) or set(raw) - set(_SCHEMAS):
+        problems.append(f"{path.name}: expected a mapping with `entries:` and/or `courses:` lists")
+        return []
+    items = []
+    for section, schema in _SCHEMAS.items():
+        for n, data in enumerate(raw.get(section) or []):
+            try:
+                items.append((section, schema.model_validate(data)))
+            except ValidationError as exc:
+                problems.extend(
+                    f"{path.name}: {section}.{n}.{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
+                    for error in exc.errors()
+                )
+    return items

@@ -19,6 +19,7 @@ from bot.settings import Settings
 from bot.wsgi import create_wsgi_app
 from db import migrate, repo
 from db.models import Base
+from tests.fakes.openai import FakeOpenAI, start_fake_openai
 from tests.fakes.signed import SignedSlack
 from tests.fakes.slack import FakeSlack, start_fake_slack
 
@@ -114,6 +115,40 @@ def app_url(services) -> Iterator[str]:
 @pytest.fixture
 def slack(app_url, fake_slack) -> SignedSlack:
     return SignedSlack(url=app_url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url())
+
+
+@pytest.fixture(scope="session")
+def fake_openai() -> Iterator[FakeOpenAI]:
+    fake = start_fake_openai()
+    yield fake
+    fake.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def model_services(database_url, fake_slack, fake_openai) -> Iterator[Services]:
+    """The same app with a language model: OPENAI_* point at the loopback fake."""
+    settings = make_settings(
+        database_url,
+        fake_slack,
+        openai_api_key="sk-test-not-a-real-key",
+        openai_base_url=fake_openai.base_url,
+        openai_deadline_seconds=8.0,
+    )
+    built = build_services(settings)
+    yield built
+    built.db.dispose()
+
+
+@pytest.fixture(scope="session")
+def model_app_url(model_services) -> Iterator[str]:
+    with serving(model_services) as url:
+        yield url
+
+
+@pytest.fixture
+def model_slack(model_app_url, fake_slack, fake_openai, services) -> SignedSlack:
+    fake_openai.reset()
+    return SignedSlack(url=model_app_url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url())
 
 
 @pytest.fixture

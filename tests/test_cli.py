@@ -63,3 +63,51 @@ def test_dotenv_file_is_read(workdir):
     (workdir / ".env").write_text("DATABASE_URL=sqlite:///from-dotenv.sqlite3\n")
     assert dxbot("db", "upgrade", cwd=workdir).returncode == 0
     assert (workdir / "from-dotenv.sqlite3").exists()
+
+
+def test_socket_mode_needs_the_app_token(workdir):
+    result = dxbot("socket", cwd=workdir, env={"SLACK_BOT_TOKEN": "xoxb-test-token"})
+    assert result.returncode == 2
+    assert result.stderr.strip() == "dxbot: SLACK_APP_TOKEN is not set: export it (or put it in .env) and try again."
+
+
+def test_ask_offline_and_the_subsidy_calculator(workdir):
+    answer = json.loads(dxbot("ask", "ITパスポートの講座は？", "--json", cwd=workdir).stdout)
+    assert answer["answered"] and "たった10時間で" in answer["text"]
+    assert {"id", "title", "url", "as_of"} <= set(answer["sources"][0])
+
+    then = json.loads(
+        dxbot(
+            "subsidy",
+            "--hours",
+            "60",
+            "--cost",
+            "300000",
+            "--size",
+            "sme",
+            "--as-of",
+            "2024-08-26",
+            "--json",
+            cwd=workdir,
+        ).stdout
+    )
+    assert then["per_person"] == {"expense": 225000, "wage": 57600, "total": 282600}
+    now = json.loads(
+        dxbot("subsidy", "--hours", "60", "--cost", "300000", "--size", "sme", "--json", cwd=workdir).stdout
+    )
+    assert now["per_person"]["wage"] == 60000 and now["rules_as_of"] == "2025-04-01"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--hours", "-5", "--cost", "300000", "--size", "sme"),
+        ("--hours", "abc", "--cost", "300000", "--size", "sme"),
+        ("--hours", "60", "--cost", "300000", "--size", "huge"),
+        ("--hours", "60", "--cost", "300000", "--size", "sme", "--as-of", "2024-13-01"),
+    ],
+)
+def test_subsidy_bad_input_is_one_line_and_non_zero(workdir, args):
+    result = dxbot("subsidy", *args, cwd=workdir)
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

@@ -27,6 +27,7 @@ class FakeSlack:
     server: ThreadingHTTPServer
     calls: list[Call] = field(default_factory=list)
     replies: dict[str, list[dict]] = field(default_factory=dict)  # conversations.replies per thread ts
+    socket_mode_url: str | None = None  # what apps.connections.open hands out
     _failures: dict[str, list[tuple[int, dict, dict]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -100,6 +101,10 @@ class FakeSlack:
                 return {"ok": True, "upload_url": f"{self.base_url}/upload/F{ts}", "file_id": f"F{ts}"}
             case "files.completeUploadExternal":
                 return {"ok": True, "files": [{"id": f["id"]} for f in json.loads(args.get("files", "[]"))]}
+            case "apps.connections.open":
+                return (
+                    {"ok": True, "url": self.socket_mode_url} if self.socket_mode_url else {"ok": False, "error": "x"}
+                )
             case "users.info":
                 return {"ok": True, "user": {"id": args.get("user"), "name": "staff", "real_name": "Staff Member"}}
         return {"ok": True}

@@ -115,6 +115,7 @@ def upgrade() -> None:
         sa.Column("municipality_id", sa.Integer(), nullable=True),
         sa.Column("surface", sa.String(length=16), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("answer_text", sa.Text(), nullable=True),
         sa.Column("language", sa.String(length=2), nullable=False),
         sa.Column("answered", sa.Boolean(), nullable=False),
         sa.Column("source_ids", sa.JSON(), nullable=False),

@@ -1,0 +1,177 @@
+"""Questions: `/dx ask`, the answer's 👍/👎 and "share in channel" buttons, and the shared answering step
+that mentions, DMs and the assistant surface use too."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.messages import language_of, t
+from bot.services import Services
+from db import repo
+from handlers import blocks
+from handlers.command import Request, from_body
+from knowledge.answer import QUESTION_LIMIT, Answer, Turn
+from knowledge.text import clean_input
+
+log = logging.getLogger(__name__)
+
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def register(app: App) -> None:
+    app.action("feedback_up")(ack=_ack, lazy=[_feedback])
+    app.action("feedback_down")(ack=_ack, lazy=[_feedback])
+    app.action("share_answer")(ack=_ack, lazy=[_share_in_channel])
+
+
+def _ack(ack) -> None:
+    ack()
+
+
+def answer_and_log(
+    services: Services,
+    question: str,
+    *,
+    surface: str,
+    team_id: str | None,
+    user_id: str | None,
+    history: Sequence[Turn] = (),
+) -> tuple[Answer, int]:
+    """Answer from the knowledge base and keep the question, its sources and outcome for coordinators."""
+    answer = services.answerer.answer(question, on=services.today(), history=history)
+    with services.db.scope() as session:
+        question_id = repo.log_question(
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            surface=surface,
+            text=question,
+            answer_text=answer.text,
+            language=answer.language,
+            answered=answer.answered,
+            source_ids=[s.id for s in answer.sources],
+            used_model=answer.used_model,
+            asked_at=services.now(),
+        )
+    return answer, question_id
+
+
+def answer_blocks(answer: Answer, question_id: int, shareable: bool = False) -> list[dict]:
+    return blocks.as_dicts(
+        blocks.answer(
+            text=answer.text,
+            sources=answer.sources,
+            question_id=question_id,
+            lang=answer.language,
+            shareable=shareable,
+        )
+    )
+
+
+def answer_in_thread(
+    services: Services,
+    client: WebClient,
+    *,
+    channel: str,
+    thread_ts: str,
+    question: str,
+    surface: str,
+    team_id: str | None,
+    user_id: str | None,
+    history: Sequence[Turn] = (),
+) -> None:
+    """Post 「調べています…」 in the thread at once, then replace it with the answer."""
+    lang = language_of(question)
+    placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=t("thinking", lang))
+    answer, question_id = answer_and_log(
+        services, question, surface=surface, team_id=team_id, user_id=user_id, history=history
+    )
+    client.chat_update(
+        channel=channel, ts=placeholder["ts"], text=answer.text, blocks=answer_blocks(answer, question_id)
+    )
+
+
+# --- /dx ask ----------------------------------------------------------------------------------------
+
+
+def ask(request: Request) -> None:
+    question = clean_input(request.text, QUESTION_LIMIT)
+    if question is None:
+        request.reply(t("ask_usage", request.lang))
+        return
+    request.reply(t("thinking", request.lang))
+    answer, question_id = answer_and_log(
+        request.services, question, surface="command", team_id=request.team_id, user_id=request.user_id
+    )
+    request.respond(
+        text=answer.text,
+        blocks=answer_blocks(answer, question_id, shareable=answer.answered),
+        response_type="ephemeral",
+        replace_original=True,
+    )
+
+
+# --- buttons ----------------------------------------------------------------------------------------
+
+
+def _feedback(body, context, respond, client) -> None:
+    action = body["actions"][0]
+    services: Services = context["services"]
+    with services.db.scope() as session:
+        known = repo.set_feedback(session, int(action["value"]), 1 if action["action_id"] == "feedback_up" else -1)
+    lang = language_of((body.get("message") or {}).get("text"))
+    user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
+    if known and channel:
+        client.chat_postEphemeral(channel=channel, user=user, text=t("feedback_thanks", lang))
+
+
+def _share_in_channel(body, context, respond, client) -> None:
+    services: Services = context["services"]
+    request = from_body(body, services, respond, client, text="", lang=language_of(body["message"].get("text")))
+    with services.db.scope() as session:
+        found = repo.question(session, int(body["actions"][0]["value"]))
+        shared = (found.text, found.answer_text, found.source_ids) if found and found.answer_text else None
+    if shared is None or not request.channel_id:
+        request.reply(t("answer_expired", request.lang))
+        return
+    question, text, source_ids = shared
+    sources = [services.answerer.citation(source_id, request.lang) for source_id in source_ids]
+    intro = t("shared_by", request.lang, user=request.user_id)
+    client.chat_postMessage(
+        channel=request.channel_id,
+        text=f"{intro}\n> {question}\n{text}",
+        blocks=blocks.as_dicts(
+            [
+                blocks.context(intro),
+                blocks.section(f"> {question}"),
+                *blocks.answer(text=text, sources=[s for s in sources if s], question_id=None, lang=request.lang),
+            ]
+        ),
+    )
+    respond(delete_original=True)
+
+
+def thread_turns(client: WebClient, channel: str, thread_ts: str, current_ts: str | None) -> list[Turn]:
+    """The thread's earlier messages as turns (the bot's are "assistant"), for follow-up questions."""
+    try:
+        messages = client.conversations_replies(channel=channel, ts=thread_ts, limit=20).get("messages", [])
+    except SlackApiError as error:  # no history scope in this channel: answer the question on its own
+        log.info("no thread history for %s: %s", channel, error.response.get("error"))
+        return []
+    turns = []
+    for message in messages:
+        text = strip_mentions(message.get("text") or "")
+        if message.get("ts") == current_ts or not text or text in (t("thinking", "ja"), t("thinking", "en")):
+            continue
+        turns.append(Turn("assistant" if message.get("bot_id") else "user", text[:QUESTION_LIMIT]))
+    return turns
+
+
+def strip_mentions(text: str) -> str:
+    return _MENTION.sub("", text).strip()

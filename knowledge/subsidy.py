@@ -1,0 +1,334 @@
+"""人材開発支援助成金（事業展開等リスキリング支援コース）: rule editions as data, and a pure estimate calculator.
+
+Every figure lives in knowledge/data/subsidy/<edition>.yaml; this module only knows how the rules combine.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date
+from decimal import ROUND_FLOOR, Decimal
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from knowledge.kb import DATA_DIR, KnowledgeError, Source
+
+EDITIONS_DIR = DATA_DIR / "subsidy"
+
+Size = Literal["sme", "large"]
+Delivery = Literal["classroom", "elearning"]
+T = TypeVar("T", int, float)
+
+
+class SubsidyInputError(ValueError):
+    """The request cannot be estimated; the message is one line, Japanese then English, fit to show the member."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class BySize(_Strict, Generic[T]):
+    sme: T
+    large: T
+
+    def of(self, size: Size) -> T:
+        return getattr(self, size)
+
+
+class ExpenseCap(BySize[int]):
+    """Per-learner expense cap for training of at least `min_hours` and under `max_hours` (None: no upper end)."""
+
+    min_hours: float = Field(gt=0)
+    max_hours: float | None
+
+    def covers(self, hours: float) -> bool:
+        return self.min_hours <= hours and (self.max_hours is None or hours < self.max_hours)
+
+
+class WageIncreaseAddition(_Strict):
+    expense_rate: BySize[float]
+    wage_per_hour: BySize[int]
+
+
+class Edition(_Strict):
+    edition: date
+    effective_from: date
+    effective_until: date | None
+    course_ends: date | None  # the course is a time-limited measure
+    name: str = Field(min_length=1)
+    source: Source
+    min_hours: float = Field(gt=0)
+    expense_rate: BySize[float]
+    wage_per_hour: BySize[int]
+    wage_increase_addition: WageIncreaseAddition | None = None
+    wage_for_elearning: bool
+    per_person_expense_caps: tuple[ExpenseCap, ...] = Field(min_length=1, strict=False)  # YAML has lists
+    establishment_yearly_cap: int = Field(gt=0)
+    disclaimer: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Edition:
+        rates = [
+            self.expense_rate,
+            *([self.wage_increase_addition.expense_rate] if self.wage_increase_addition else []),
+        ]
+        if any(not 0 < rate.of(size) <= 1 for rate in rates for size in get_args(Size)):
+            raise ValueError("expense rates must be in (0, 1]")
+        caps = self.per_person_expense_caps
+        bounds = [cap.min_hours for cap in caps[1:]] + [None]
+        if caps[0].min_hours != self.min_hours or [cap.max_hours for cap in caps] != bounds:
+            raise ValueError("per_person_expense_caps must be contiguous hour bands from min_hours up to no limit")
+        if self.effective_until is not None and self.effective_until < self.effective_from:
+            raise ValueError("effective_until is before effective_from")
+        return self
+
+    def expense_cap(self, hours: float) -> ExpenseCap:
+        return next(cap for cap in self.per_person_expense_caps if cap.covers(hours))
+
+
+class PerPerson(_Strict):
+    expense: int
+    wage: int
+    total: int
+
+
+class Estimate(_Strict):
+    """`model_dump(mode="json")` is the JSON the bot and the CLI show."""
+
+    eligible: bool
+    per_person: PerPerson
+    total: int
+    rules_as_of: date
+    notes: tuple[str, ...]
+
+
+def load_editions(directory: Path = EDITIONS_DIR) -> list[Edition]:
+    """Every rule edition, oldest first; raise KnowledgeError listing every problem."""
+    problems: list[str] = []
+    editions: list[Edition] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            editions.append(Edition.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        except (yaml.YAMLError, ValidationError) as exc:
+            problems.append(f"{path.name}: {exc}")
+    starts = [edition.effective_from for edition in editions]
+    if len(set(starts)) != len(starts):
+        problems.append(f"{directory}: two editions take effect on the same day")
+    if not editions and not problems:
+        problems.append(f"{directory}: no subsidy rule editions")
+    if problems:
+        raise KnowledgeError(problems)
+    return sorted(editions, key=lambda edition: edition.effective_from)
+
+
+def edition_for(editions: list[Edition], on: date) -> tuple[Edition, list[str]]:
+    """The edition in force on `on` (the latest that took effect by then), with notes on how far to trust it."""
+    in_force = [edition for edition in editions if edition.effective_from <= on]
+    edition = in_force[-1] if in_force else editions[0]
+    notes = []
+    if not in_force:
+        notes.append(
+            f"{on} は把握している最も古い規則（{edition.edition}版）より前の日付のため、{edition.edition}版で計算しました"
+            f" / {on} is before the earliest known edition ({edition.edition}); its rules were used."
+        )
+    if edition.effective_until is not None and on > edition.effective_until:
+        notes.append(
+            f"{edition.edition}版の適用期間は{edition.effective_until}までです。新しい規則が出ている可能性があります"
+            f" / The {edition.edition} rules applied until {edition.effective_until}; newer rules may exist."
+        )
+    if edition.course_ends is not None and on > edition.course_ends:
+        notes.append(
+            f"本コースは{edition.course_ends}までの期間限定措置のため、{on}時点では終了している可能性があります"
+            f" / This course is a time-limited measure ending {edition.course_ends}; it may have ended by {on}."
+        )
+    return edition, notes
+
+
+def calculate(
+    editions: list[Edition],
+    *,
+    hours: float,
+    cost_per_person: int,
+    size: Size,
+    people: int = 1,
+    delivery: Delivery = "classroom",
+    on: date,
+) -> Estimate:
+    """Estimate the subsidy with the base amounts of the edition in force on `on`."""
+    _validate(hours, cost_per_person, size, people, delivery)
+    edition, date_notes = edition_for(editions, on)
+    notes = [
+        f"{edition.edition}版の規則（{edition.name}）で計算しました / Calculated with the rules as of {edition.edition}.",
+        *date_notes,
+    ]
+    if hours < edition.min_hours:
+        notes += [
+            f"訓練時間が{edition.min_hours:g}時間未満のため対象外です"
+            f" / Training under {edition.min_hours:g} hours is not eligible.",
+            edition.disclaimer,
+        ]
+        nothing = PerPerson(expense=0, wage=0, total=0)
+        return Estimate(eligible=False, per_person=nothing, total=0, rules_as_of=edition.edition, notes=tuple(notes))
+    expense, wage = _expense(edition, hours, cost_per_person, size, notes), _wage(edition, hours, size, delivery, notes)
+    total = (expense + wage) * people
+    if total > edition.establishment_yearly_cap:
+        total = edition.establishment_yearly_cap
+        notes.append(
+            f"1事業所1年度あたりの助成限度額 {total:,}円 を適用しました"
+            f" / Capped at the yearly limit of {total:,} yen per establishment."
+        )
+    notes += [*_addition_notes(edition, size), edition.disclaimer]
+    return Estimate(
+        eligible=True,
+        per_person=PerPerson(expense=expense, wage=wage, total=expense + wage),
+        total=total,
+        rules_as_of=edition.edition,
+        notes=tuple(notes),
+    )
+
+
+def _validate(hours: float, cost_per_person: int, size: str, people: int, delivery: str) -> None:
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not math.isfinite(hours) or hours <= 0:
+        raise SubsidyInputError("訓練時間は0より大きい数で指定してください / Hours must be a number greater than 0.")
+    if isinstance(cost_per_person, bool) or not isinstance(cost_per_person, int) or cost_per_person < 0:
+        raise SubsidyInputError(
+            "1人あたりの訓練経費は0以上の整数（円）で指定してください / The cost per person must be whole yen, 0 or more."
+        )
+    if isinstance(people, bool) or not isinstance(people, int) or people < 1:
+        raise SubsidyInputError("受講人数は1以上の整数で指定してください / The number of people must be 1 or more.")
+    if size not in get_args(Size):
+        raise SubsidyInputError("企業規模は「中小」か「大企業」で指定してください / Company size must be sme or large.")
+    if delivery not in get_args(Delivery):
+        raise SubsidyInputError(
+            "受講形態は「集合」か「eラーニング」で指定してください / Delivery must be classroom or elearning."
+        )
+
+
+def _expense(edition: Edition, hours: float, cost: int, size: Size, notes: list[str]) -> int:
+    cap = edition.expense_cap(hours)
+    expense = _floor(Decimal(cost) * Decimal(str(edition.expense_rate.of(size))))
+    if expense <= cap.of(size):
+        return expense
+    band = f"{cap.min_hours:g}時間以上" + (f"{cap.max_hours:g}時間未満" if cap.max_hours else "")
+    notes.append(
+        f"受講者1人あたりの経費助成限度額 {cap.of(size):,}円（{band}）を適用しました"
+        f" / The per-person expense cap of {cap.of(size):,} yen for this number of hours applies."
+    )
+    return cap.of(size)
+
+
+def _wage(edition: Edition, hours: float, size: Size, delivery: Delivery, notes: list[str]) -> int:
+    if delivery == "elearning" and not edition.wage_for_elearning:
+        notes.append(
+            "eラーニングは経費助成のみで、賃金助成はありません / E-learning gets the expense subsidy only, no wage subsidy."
+        )
+        return 0
+    return _floor(Decimal(str(hours)) * edition.wage_per_hour.of(size))
+
+
+def _addition_notes(edition: Edition, size: Size) -> list[str]:
+    addition = edition.wage_increase_addition
+    if addition is None:
+        return []
+    rate, wage = addition.expense_rate.of(size), addition.wage_per_hour.of(size)
+    return [
+        f"賃金要件を満たす場合の加算があります（経費助成率 {rate:.0%}・賃金助成 1時間 {wage:,}円）。この試算は基本額です"
+        f" / A wage-increase addition exists (expense rate {rate:.0%}, wage {wage:,} yen per hour);"
+        " this estimate uses the base amounts."
+    ]
+
+
+def _floor(amount: Decimal) -> int:
+    # Decimal, not float: 0.6 × 300000 must be exactly 180000, never 179999.
+    return int(amount.to_integral_value(rounding=ROUND_FLOOR))
+
+
+# --- reading a Slack request ----------------------------------------------------------------------
+
+_NUMBER = r"\d+(?:\.\d+)?"
+
+
+def _word(pattern: str) -> str:
+    # \b would not work: Python counts kanji and kana as word characters, so "smeです" has no boundary.
+    return rf"(?<![a-z])(?:{pattern})(?![a-z])"
+
+
+_KEY_UNITS = {"hours?": "時間", "cost": "円", "people": "人"}  # `hours=60` reads as `60時間`
+_PER_PERSON = re.compile(r"(?:1人|一人|ひとり)\s*(?:あたり|当たり|当り)|per[\s-]*(?:person|head|learner)")
+_HOURS = re.compile(rf"({_NUMBER})\s*(?:時間|{_word('hours?|hrs?|h')})")
+_PEOPLE = re.compile(rf"(\d+)\s*(?:人|名|{_word('people|persons?|employees?|learners?')})")
+_MONEY = re.compile(rf"(¥)?\s*((?:{_NUMBER}\s*[万千]\s*)+(?:\d+)?|{_NUMBER})\s*(円|{_word('yen')})?")
+_CHOICES: dict[str, dict[str, re.Pattern[str]]] = {
+    "size": {"sme": re.compile(f"中小|{_word('smes?|small')}"), "large": re.compile(f"大企業|{_word('large')}")},
+    "delivery": {
+        "elearning": re.compile(f"e-?ラーニング|イーラーニング|{_word('e-?learning')}"),
+        "classroom": re.compile(f"集合|通学|対面|{_word('classroom|in-person')}"),
+    },
+}
+_LABELS = {
+    "hours": ("訓練時間", "hours"),
+    "people": ("受講人数", "people"),
+    "cost_per_person": ("1人あたりの訓練経費", "cost per person"),
+    "size": ("企業規模", "company size"),
+    "delivery": ("受講形態", "delivery"),
+}
+_REQUIRED = ("hours", "cost_per_person", "size")
+_EXAMPLE = "例 / e.g. `60時間 30万円 中小`, `60h 300000円 大企業 5人 eラーニング`"
+
+
+def parse_slack_request(text: str) -> dict[str, Any]:
+    """Keyword arguments for `calculate` (all but `on`) read from free Japanese or English text.
+
+    Raise SubsidyInputError naming what is missing or given twice.
+    """
+    rest = unicodedata.normalize("NFKC", text).lower()  # ６０時間 → 60時間, ＳＭＥ → sme, ￥ → ¥
+    rest = re.sub(r"(?<=\d),(?=\d{3})", "", rest)  # 300,000
+    rest = _PER_PERSON.sub(" ", rest)  # the cost is per person anyway; 1人あたり is not a head count
+    for key, unit in _KEY_UNITS.items():
+        rest = re.sub(rf"{_word(key)}\s*[=:]\s*({_NUMBER}(?:\s*[万千]\s*\d*)*)", rf"\1{unit}", rest)
+    found: dict[str, Any] = {}
+    for key, pattern, convert in (("hours", _HOURS, float), ("people", _PEOPLE, int)):
+        values = {convert(match.group(1)) for match in pattern.finditer(rest)}
+        _one(key, values, found)
+        rest = pattern.sub(" ", rest)
+    _one("cost_per_person", _costs(rest), found)
+    for key, choices in _CHOICES.items():
+        _one(key, {value for value, pattern in choices.items() if pattern.search(rest)}, found)
+    missing = [_LABELS[key] for key in _REQUIRED if key not in found]
+    if missing:
+        ja, en = "・".join(label[0] for label in missing), ", ".join(label[1] for label in missing)
+        raise SubsidyInputError(f"{ja}が読み取れませんでした / Missing: {en}. {_EXAMPLE}")
+    return found
+
+
+def _one(key: str, values: set[Any], found: dict[str, Any]) -> None:
+    """Record the value when there is exactly one: two different values are an error, never a guess."""
+    if len(values) > 1:
+        ja, en = _LABELS[key]
+        raise SubsidyInputError(f"{ja}が複数あります / {en.capitalize()} was given more than once. {_EXAMPLE}")
+    if values:
+        found[key] = values.pop()
+
+
+def _costs(text: str) -> set[int]:
+    """Amounts with a yen mark (30万円, 5千円, 300000円, ¥300000, 300000 yen), else any bare number left."""
+    amounts = list(_MONEY.finditer(text))
+    marked = [m for m in amounts if m.group(1) or m.group(3) or re.search("[万千]", m.group(2))]
+    return {_yen(match.group(2)) for match in marked or amounts}
+
+
+def _yen(amount: str) -> int:
+    """`30万5千` → 305000, `1.5万` → 15000, `300000` → 300000."""
+    total = sum(
+        Decimal(number) * {"万": 10_000, "千": 1_000, "": 1}[unit]
+        for number, unit in re.findall(rf"({_NUMBER})\s*([万千]?)", amount)
+    )
+    if total != total.to_integral_value():
+        raise SubsidyInputError(f"経費は円単位で指定してください / The cost must be whole yen. {_EXAMPLE}")
+    return int(total)

@@ -1,0 +1,168 @@
+"""Questions over signed HTTP: mentions, DMs, `/dx ask`, the assistant surface, feedback and sharing."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from sqlalchemy import select
+
+from db.models import Question
+from tests.fakes.openai import Behaviour
+
+IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
+
+
+def mention(text: str, ts: str = "1700000100.000100", **extra) -> dict:
+    return {"type": "app_mention", "user": "U1", "text": f"<@UBOT> {text}", "ts": ts, "channel": "C1", **extra}
+
+
+def questions(services) -> list[Question]:
+    with services.db.scope() as session:
+        return list(session.scalars(select(Question).order_by(Question.id)))
+
+
+def test_mention_gets_exactly_one_threaded_answer_even_when_slack_retries(slack, fake_slack, services):
+    assert slack.event(mention("ITパスポートの講座は？"), event_id="Ev-mention-1").status == 200
+    assert slack.event(mention("ITパスポートの講座は？"), event_id="Ev-mention-1", retry_num=1).status == 200
+    assert slack.event(mention("ITパスポートの講座は？"), event_id="Ev-mention-1", retry_num=2).status == 200
+    update = fake_slack.wait_for("chat.update")[0].args
+    time.sleep(0.5)  # room for a wrongly processed retry to show up
+    placeholders = fake_slack.of("chat.postMessage")
+    assert len(placeholders) == 1 and len(fake_slack.of("chat.update")) == 1
+    assert placeholders[0].args["thread_ts"] == "1700000100.000100"
+    assert placeholders[0].args["text"] == "調べています…"
+    assert IT_BASICS in update["text"]
+    blocks = json.loads(update["blocks"]) if isinstance(update["blocks"], str) else update["blocks"]
+    assert any(b["type"] == "context" and "時点" in json.dumps(b, ensure_ascii=False) for b in blocks)
+    assert {e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]} >= {
+        "feedback_up",
+        "feedback_down",
+    }
+    logged = questions(services)
+    assert len(logged) == 1 and logged[0].surface == "mention" and logged[0].answered
+
+
+def test_follow_up_in_a_thread_uses_its_history(model_slack, fake_slack, fake_openai):
+    fake_slack.replies["1700000100.000100"] = [
+        {"user": "U1", "text": "<@UBOT> 中小企業の経費助成率は？", "ts": "1700000100.000100"},
+        {"bot_id": "BBOT", "text": "中小企業は75%です [1]", "ts": "1700000100.000200"},
+        {"user": "U1", "text": "<@UBOT> 大企業は？", "ts": "1700000100.000300"},
+    ]
+    model_slack.event(mention("大企業は？", ts="1700000100.000300", thread_ts="1700000100.000100"))
+    fake_slack.wait_for("chat.update")
+    roles = [m["role"] for m in fake_openai.requests[0]["messages"]]
+    assert roles == ["system", "user", "assistant", "user"]
+    assert fake_slack.of("conversations.replies")[0].args["ts"] == "1700000100.000100"
+
+
+def test_direct_message_is_answered(slack, fake_slack, services):
+    slack.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "user": "U1",
+            "text": "共同調達のメリットは？",
+            "ts": "1700000200.000100",
+            "channel": "D1",
+        }
+    )
+    update = fake_slack.wait_for("chat.update")[0].args
+    assert "スケールメリット" in update["text"] or "底上げ" in update["text"]
+    assert questions(services)[0].surface == "dm"
+
+
+def test_bot_and_edited_messages_are_not_questions(slack, fake_slack):
+    slack.event({"type": "message", "channel_type": "im", "bot_id": "BBOT", "text": "hi", "ts": "1.2", "channel": "D1"})
+    slack.event({"type": "message", "channel_type": "im", "subtype": "message_changed", "ts": "1.3", "channel": "D1"})
+    time.sleep(0.5)
+    assert fake_slack.of("chat.postMessage") == []
+
+
+def test_slash_ask_acks_at_once_while_the_model_takes_five_seconds(model_slack, fake_slack, fake_openai, services):
+    fake_openai.queue(Behaviour(delay=5))
+    started = time.monotonic()
+    response = model_slack.command("ask ITパスポートの講座は？")
+    assert response.status == 200 and time.monotonic() - started < 1.0
+    assert fake_slack.wait_for("response_url", 1)[0].args["text"] == "調べています…"
+    final = fake_slack.wait_for("response_url", 2, timeout=15)[1].args
+    assert final["replace_original"] is True and final["response_type"] == "ephemeral"
+    assert IT_BASICS in final["text"]
+    actions = [e["action_id"] for b in final["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert "share_answer" in actions
+    assert questions(services)[0].used_model
+
+
+def test_feedback_is_logged(slack, fake_slack, services):
+    slack.command("ask 事業系の必修講座は？")
+    final = fake_slack.wait_for("response_url", 2)[1].args
+    question_id = next(
+        e["value"]
+        for b in final["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "feedback_down"
+    )
+    slack.action("feedback_down", question_id, message_text=final["text"])
+    fake_slack.wait_for("chat.postEphemeral")
+    assert questions(services)[0].feedback == -1
+    slack.action("feedback_up", question_id, message_text=final["text"])
+    fake_slack.wait_for("chat.postEphemeral", 2)
+    assert questions(services)[0].feedback == 1
+
+
+def test_share_in_channel_posts_the_answer_with_its_sources(slack, fake_slack, services):
+    slack.command("ask 共同調達とは？")
+    final = fake_slack.wait_for("response_url", 2)[1].args
+    question_id = str(questions(services)[0].id)
+    slack.action("share_answer", question_id, message_text=final["text"])
+    posted = fake_slack.wait_for("chat.postMessage")[0].args
+    assert posted["channel"] == "C1" and "<@U1>" in posted["text"] and "共同調達とは？" in posted["text"]
+    assert fake_slack.wait_for("response_url", 3)[2].args.get("delete_original") is True
+
+
+def test_question_mark_text_is_treated_as_a_question(slack, fake_slack):
+    slack.command("助成率は？")
+    final = fake_slack.wait_for("response_url", 2)[1].args
+    assert "75%" in final["text"]
+
+
+def test_slash_subsidy_answers_in_slack(slack, fake_slack):
+    slack.command("subsidy 60時間 30万円 中小")
+    reply = fake_slack.wait_for("response_url")[0].args
+    assert "225,000" in reply["text"] and "60,000" in reply["text"] and "保証" in reply["text"]
+    slack.command("subsidy 30万円")
+    assert "訓練時間" in fake_slack.wait_for("response_url", 2)[1].args["text"]
+
+
+def test_assistant_thread_offers_prompts_and_answers_with_status(slack, fake_slack, services):
+    slack.event(
+        {
+            "type": "assistant_thread_started",
+            "assistant_thread": {"user_id": "U1", "channel_id": "D9", "thread_ts": "1700000300.000100", "context": {}},
+            "event_ts": "1700000300.000200",
+        }
+    )
+    prompts = fake_slack.wait_for("assistant.threads.setSuggestedPrompts")[0].args
+    assert "ITパスポートの講座は？" in json.dumps(prompts, ensure_ascii=False)
+    slack.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "user": "U1",
+            "text": "iパスの講座は？",
+            "ts": "1700000300.000300",
+            "thread_ts": "1700000300.000100",
+            "channel": "D9",
+        }
+    )
+    answer = fake_slack.wait_for("chat.postMessage", 2)[1].args
+    assert IT_BASICS in answer["text"]
+    assert fake_slack.of("assistant.threads.setStatus") and fake_slack.of("assistant.threads.setTitle")
+    assert questions(services)[0].surface == "assistant"
+
+
+def test_home_tab_is_published(slack, fake_slack):
+    slack.event({"type": "app_home_opened", "user": "U1", "tab": "home", "event_ts": "1.1"})
+    view = fake_slack.wait_for("views.publish")[0].args
+    assert "dxbot" in json.dumps(view, ensure_ascii=False)
