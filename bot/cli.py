@@ -109,7 +109,9 @@ def courses_list() -> None:
 def ask(
     question: str,
     as_json: Annotated[bool, typer.Option("--json", help="print {answered, text, sources}")] = False,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="answer for this date (YYYY-MM-DD); default today")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="answer for this date (YYYY-MM-DD); default today")
+    ] = None,
 ) -> None:
     """Answer a question from the knowledge base, citing sources (works offline; uses OPENAI_API_KEY if set)."""
     services = _services()
@@ -142,7 +144,7 @@ def subsidy(
         hours=_number("--hours", hours),
         cost_per_person=int(_number("--cost", cost.replace(",", "").replace("万", "e4").removesuffix("円"))),
         size=_choice("--size", size, ("sme", "large")),
-        people=int(_number("--people", people)),
+        people=_whole("--people", people),
         delivery=_choice("--delivery", delivery, ("classroom", "elearning")),
         on=_date("--as-of", as_of) if as_of else services.today(),
     )
@@ -166,6 +168,13 @@ def _number(option: str, raw: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise UserError(f"{option} must be a number of 0 or more, not {raw!r}")
     return value
+
+
+def _whole(option: str, raw: str) -> int:
+    value = _number(option, raw)
+    if not value.is_integer():
+        raise UserError(f"{option} must be a whole number, not {raw!r}")
+    return int(value)
 
 
 def _choice(option: str, raw: str, choices: tuple[str, ...]) -> str:

@@ -188,6 +188,75 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "*この条件では助成の対象外です*（{edition}版の規則）",
         "en": "*Not eligible under these conditions* (rules as of {edition})",
     },
+    "subsidy_note_edition": {
+        "ja": "{edition}版の規則（{name}）で計算しました",
+        "en": "Calculated with the rules as of {edition}.",
+    },
+    "subsidy_note_before_first": {
+        "ja": "{on} は把握している最も古い規則（{edition}版）より前の日付のため、{edition}版で計算しました",
+        "en": "{on} is before the earliest known edition ({edition}); its rules were used.",
+    },
+    "subsidy_note_past_until": {
+        "ja": "{edition}版の適用期間は{until}までです。新しい規則が出ている可能性があります",
+        "en": "The {edition} rules applied until {until}; newer rules may exist.",
+    },
+    "subsidy_note_course_ends": {
+        "ja": "本コースは{end}までの期間限定措置のため、{on}時点では終了している可能性があります",
+        "en": "This course is a time-limited measure ending {end}; it may have ended by {on}.",
+    },
+    "subsidy_note_under_min": {
+        "ja": "訓練時間が{hours}時間未満のため対象外です",
+        "en": "Training under {hours} hours is not eligible.",
+    },
+    "subsidy_note_yearly_cap": {
+        "ja": "1事業所1年度あたりの助成限度額 {cap}円 を適用しました",
+        "en": "Capped at the yearly limit of {cap} yen per establishment.",
+    },
+    "subsidy_note_person_cap": {
+        "ja": "受講者1人あたりの経費助成限度額 {cap}円（{band}時間の区分）を適用しました",
+        "en": "The per-person expense cap of {cap} yen for {band} hours applies.",
+    },
+    "subsidy_note_elearning": {
+        "ja": "eラーニングは経費助成のみで、賃金助成はありません",
+        "en": "E-learning gets the expense subsidy only, no wage subsidy.",
+    },
+    "subsidy_note_addition": {
+        "ja": "賃金要件を満たす場合の加算があります（経費助成率 {rate}・賃金助成 1時間 {wage}円）。この試算は基本額です",
+        "en": "A wage-increase addition exists (expense rate {rate}, wage {wage} yen per hour); "
+        "this estimate uses the base amounts.",
+    },
+    "subsidy_error_hours": {
+        "ja": "訓練時間は0より大きい数で指定してください",
+        "en": "Hours must be a number greater than 0.",
+    },
+    "subsidy_error_cost": {
+        "ja": "1人あたりの訓練経費は0以上の整数（円）で指定してください",
+        "en": "The cost per person must be whole yen, 0 or more.",
+    },
+    "subsidy_error_people": {
+        "ja": "受講人数は1以上の整数で指定してください",
+        "en": "The number of people must be a whole number, 1 or more.",
+    },
+    "subsidy_error_size": {
+        "ja": "企業規模は「中小」か「大企業」で指定してください",
+        "en": "Company size must be sme or large.",
+    },
+    "subsidy_error_delivery": {
+        "ja": "受講形態は「集合」か「eラーニング」で指定してください",
+        "en": "Delivery must be classroom or elearning.",
+    },
+    "subsidy_error_missing": {
+        "ja": "{ja}が読み取れませんでした（例: `60時間 30万円 中小`、`60h 300000円 大企業 5人 eラーニング`）",
+        "en": "Missing: {en} (e.g. `60h 300000yen sme 5 people elearning`).",
+    },
+    "subsidy_error_twice": {
+        "ja": "{ja}が複数あります（例: `60時間 30万円 中小`）",
+        "en": "{en} was given more than once (e.g. `60h 300000yen sme`).",
+    },
+    "subsidy_error_whole_yen": {
+        "ja": "経費は円単位で指定してください（例: `30万円`）",
+        "en": "The cost must be whole yen (e.g. `300000yen`).",
+    },
     "thinking": {"ja": "調べています…", "en": "Looking that up…"},
     "ask_usage": {
         "ja": "質問を添えてください。例: `/dx ask ITパスポートの講座は？`",
@@ -346,6 +415,11 @@ MESSAGES: dict[str, dict[Lang, str]] = {
 def t(key: str, lang: Lang = "ja", **values: object) -> str:
     texts = MESSAGES[key]
     return (texts.get(lang) or texts["ja"]).format(**values)
+
+
+def bilingual(key: str, **values: object) -> str:
+    """Japanese then English on one line, for text that must reach both (calculator notes, CLI errors)."""
+    return f"{t(key, 'ja', **values)} / {t(key, 'en', **values)}"
 
 
 def language_of(text: str | None) -> Lang:

@@ -16,6 +16,7 @@ from typing import Any, Generic, Literal, TypeVar, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from bot.messages import bilingual
 from knowledge.kb import DATA_DIR, KnowledgeError, Source
 
 EDITIONS_DIR = DATA_DIR / "subsidy"
@@ -133,20 +134,11 @@ def edition_for(editions: list[Edition], on: date) -> tuple[Edition, list[str]]:
     edition = in_force[-1] if in_force else editions[0]
     notes = []
     if not in_force:
-        notes.append(
-            f"{on} は把握している最も古い規則（{edition.edition}版）より前の日付のため、{edition.edition}版で計算しました"
-            f" / {on} is before the earliest known edition ({edition.edition}); its rules were used."
-        )
+        notes.append(bilingual("subsidy_note_before_first", on=on, edition=edition.edition))
     if edition.effective_until is not None and on > edition.effective_until:
-        notes.append(
-            f"{edition.edition}版の適用期間は{edition.effective_until}までです。新しい規則が出ている可能性があります"
-            f" / The {edition.edition} rules applied until {edition.effective_until}; newer rules may exist."
-        )
+        notes.append(bilingual("subsidy_note_past_until", edition=edition.edition, until=edition.effective_until))
     if edition.course_ends is not None and on > edition.course_ends:
-        notes.append(
-            f"本コースは{edition.course_ends}までの期間限定措置のため、{on}時点では終了している可能性があります"
-            f" / This course is a time-limited measure ending {edition.course_ends}; it may have ended by {on}."
-        )
+        notes.append(bilingual("subsidy_note_course_ends", end=edition.course_ends, on=on))
     return edition, notes
 
 
@@ -163,26 +155,16 @@ def calculate(
     """Estimate the subsidy with the base amounts of the edition in force on `on`."""
     _validate(hours, cost_per_person, size, people, delivery)
     edition, date_notes = edition_for(editions, on)
-    notes = [
-        f"{edition.edition}版の規則（{edition.name}）で計算しました / Calculated with the rules as of {edition.edition}.",
-        *date_notes,
-    ]
+    notes = [bilingual("subsidy_note_edition", edition=edition.edition, name=edition.name), *date_notes]
     if hours < edition.min_hours:
-        notes += [
-            f"訓練時間が{edition.min_hours:g}時間未満のため対象外です"
-            f" / Training under {edition.min_hours:g} hours is not eligible.",
-            edition.disclaimer,
-        ]
+        notes += [bilingual("subsidy_note_under_min", hours=f"{edition.min_hours:g}"), edition.disclaimer]
         nothing = PerPerson(expense=0, wage=0, total=0)
         return Estimate(eligible=False, per_person=nothing, total=0, rules_as_of=edition.edition, notes=tuple(notes))
     expense, wage = _expense(edition, hours, cost_per_person, size, notes), _wage(edition, hours, size, delivery, notes)
     total = (expense + wage) * people
     if total > edition.establishment_yearly_cap:
         total = edition.establishment_yearly_cap
-        notes.append(
-            f"1事業所1年度あたりの助成限度額 {total:,}円 を適用しました"
-            f" / Capped at the yearly limit of {total:,} yen per establishment."
-        )
+        notes.append(bilingual("subsidy_note_yearly_cap", cap=f"{total:,}"))
     notes += [*_addition_notes(edition, size), edition.disclaimer]
     return Estimate(
         eligible=True,
@@ -195,19 +177,15 @@ def calculate(
 
 def _validate(hours: float, cost_per_person: int, size: str, people: int, delivery: str) -> None:
     if isinstance(hours, bool) or not isinstance(hours, int | float) or not math.isfinite(hours) or hours <= 0:
-        raise SubsidyInputError("訓練時間は0より大きい数で指定してください / Hours must be a number greater than 0.")
+        raise SubsidyInputError(bilingual("subsidy_error_hours"))
     if isinstance(cost_per_person, bool) or not isinstance(cost_per_person, int) or cost_per_person < 0:
-        raise SubsidyInputError(
-            "1人あたりの訓練経費は0以上の整数（円）で指定してください / The cost per person must be whole yen, 0 or more."
-        )
+        raise SubsidyInputError(bilingual("subsidy_error_cost"))
     if isinstance(people, bool) or not isinstance(people, int) or people < 1:
-        raise SubsidyInputError("受講人数は1以上の整数で指定してください / The number of people must be 1 or more.")
+        raise SubsidyInputError(bilingual("subsidy_error_people"))
     if size not in get_args(Size):
-        raise SubsidyInputError("企業規模は「中小」か「大企業」で指定してください / Company size must be sme or large.")
+        raise SubsidyInputError(bilingual("subsidy_error_size"))
     if delivery not in get_args(Delivery):
-        raise SubsidyInputError(
-            "受講形態は「集合」か「eラーニング」で指定してください / Delivery must be classroom or elearning."
-        )
+        raise SubsidyInputError(bilingual("subsidy_error_delivery"))
 
 
 def _expense(edition: Edition, hours: float, cost: int, size: Size, notes: list[str]) -> int:
@@ -215,19 +193,14 @@ def _expense(edition: Edition, hours: float, cost: int, size: Size, notes: list[
     expense = _floor(Decimal(cost) * Decimal(str(edition.expense_rate.of(size))))
     if expense <= cap.of(size):
         return expense
-    band = f"{cap.min_hours:g}時間以上" + (f"{cap.max_hours:g}時間未満" if cap.max_hours else "")
-    notes.append(
-        f"受講者1人あたりの経費助成限度額 {cap.of(size):,}円（{band}）を適用しました"
-        f" / The per-person expense cap of {cap.of(size):,} yen for this number of hours applies."
-    )
+    band = f"{cap.min_hours:g}〜{cap.max_hours:g}" if cap.max_hours else f"{cap.min_hours:g}〜"
+    notes.append(bilingual("subsidy_note_person_cap", cap=f"{cap.of(size):,}", band=band))
     return cap.of(size)
 
 
 def _wage(edition: Edition, hours: float, size: Size, delivery: Delivery, notes: list[str]) -> int:
     if delivery == "elearning" and not edition.wage_for_elearning:
-        notes.append(
-            "eラーニングは経費助成のみで、賃金助成はありません / E-learning gets the expense subsidy only, no wage subsidy."
-        )
+        notes.append(bilingual("subsidy_note_elearning"))
         return 0
     return _floor(Decimal(str(hours)) * edition.wage_per_hour.of(size))
 
@@ -237,11 +210,7 @@ def _addition_notes(edition: Edition, size: Size) -> list[str]:
     if addition is None:
         return []
     rate, wage = addition.expense_rate.of(size), addition.wage_per_hour.of(size)
-    return [
-        f"賃金要件を満たす場合の加算があります（経費助成率 {rate:.0%}・賃金助成 1時間 {wage:,}円）。この試算は基本額です"
-        f" / A wage-increase addition exists (expense rate {rate:.0%}, wage {wage:,} yen per hour);"
-        " this estimate uses the base amounts."
-    ]
+    return [bilingual("subsidy_note_addition", rate=f"{rate:.0%}", wage=f"{wage:,}")]
 
 
 def _floor(amount: Decimal) -> int:
@@ -279,7 +248,6 @@ _LABELS = {
     "delivery": ("受講形態", "delivery"),
 }
 _REQUIRED = ("hours", "cost_per_person", "size")
-_EXAMPLE = "例 / e.g. `60時間 30万円 中小`, `60h 300000円 大企業 5人 eラーニング`"
 
 
 def parse_slack_request(text: str) -> dict[str, Any]:
@@ -303,7 +271,7 @@ def parse_slack_request(text: str) -> dict[str, Any]:
     missing = [_LABELS[key] for key in _REQUIRED if key not in found]
     if missing:
         ja, en = "・".join(label[0] for label in missing), ", ".join(label[1] for label in missing)
-        raise SubsidyInputError(f"{ja}が読み取れませんでした / Missing: {en}. {_EXAMPLE}")
+        raise SubsidyInputError(bilingual("subsidy_error_missing", ja=ja, en=en))
     return found
 
 
@@ -311,7 +279,7 @@ def _one(key: str, values: set[Any], found: dict[str, Any]) -> None:
     """Record the value when there is exactly one: two different values are an error, never a guess."""
     if len(values) > 1:
         ja, en = _LABELS[key]
-        raise SubsidyInputError(f"{ja}が複数あります / {en.capitalize()} was given more than once. {_EXAMPLE}")
+        raise SubsidyInputError(bilingual("subsidy_error_twice", ja=ja, en=en.capitalize()))
     if values:
         found[key] = values.pop()
 
@@ -330,5 +298,5 @@ def _yen(amount: str) -> int:
         for number, unit in re.findall(rf"({_NUMBER})\s*([万千]?)", amount)
     )
     if total != total.to_integral_value():
-        raise SubsidyInputError(f"経費は円単位で指定してください / The cost must be whole yen. {_EXAMPLE}")
+        raise SubsidyInputError(bilingual("subsidy_error_whole_yen"))
     return int(total)
