@@ -7,6 +7,7 @@ import logging
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services import Services
 from bot.settings import Settings
@@ -26,6 +27,10 @@ def build_app(services: Services, socket_mode: bool = False) -> App:
     settings = services.settings
     settings.require("SLACK_BOT_TOKEN", *(() if socket_mode else ("SLACK_SIGNING_SECRET",)))
     services.answerer  # noqa: B018 -- build the search index now, at start-up, not on the first question
+    try:  # courses a deployment added since the last release must exist before anyone records them
+        services.sync_courses()
+    except SQLAlchemyError:
+        log.exception("could not load the course catalogue into the database: run `dxbot db upgrade`")
     app = App(
         client=web_client(settings),
         signing_secret=settings.slack_signing_secret,
@@ -43,8 +48,12 @@ def build_app(services: Services, socket_mode: bool = False) -> App:
         """Slack redelivers an event it thinks we missed (X-Slack-Retry-Num); handle each event id once."""
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
-            with services.db.scope() as session:
-                first_time = repo.claim_event(session, event_id)
+            try:
+                with services.db.scope() as session:
+                    first_time = repo.claim_event(session, event_id)
+            except SQLAlchemyError:  # better to answer twice than to fail Slack's 3-second ack
+                log.exception("could not record event %s; handling it anyway", event_id)
+                first_time = True
             if not first_time:
                 log.info("event %s already handled; acknowledging the retry", event_id)
                 return BoltResponse(status=200, body="")

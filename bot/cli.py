@@ -60,8 +60,7 @@ def db_upgrade(revision: str = "head") -> None:
     """Apply migrations (creates the SQLite file on first use), then sync the course catalogue."""
     services = _services()
     migrate.upgrade(services.db.engine, revision)
-    with services.db.scope() as session:
-        count = repo.sync_courses(session, (c.model_dump(mode="json") for c in services.knowledge.courses.values()))
+    count = services.sync_courses()
     typer.echo(f"database at revision {migrate.current_revision(services.db.engine)}; {count} courses in the catalogue")
 
 
@@ -142,7 +141,7 @@ def subsidy(
     estimate = calculate(
         services.editions,
         hours=_number("--hours", hours),
-        cost_per_person=int(_number("--cost", cost.replace(",", "").replace("万", "e4").removesuffix("円"))),
+        cost_per_person=_whole("--cost", cost.replace(",", "").replace("万", "e4").removesuffix("円")),
         size=_choice("--size", size, ("sme", "large")),
         people=_whole("--people", people),
         delivery=_choice("--delivery", delivery, ("classroom", "elearning")),

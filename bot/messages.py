@@ -25,7 +25,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         ),
         "en": (
             "*How to use dxbot*\n"
-            "• `/dx join Yokosuka` … register the municipality you belong to\n"
+            "• `/dx join 横須賀市` … register the municipality you belong to (its Japanese name)\n"
             "• `/dx track ict` or `/dx track business` … choose your learning track\n"
             "• `/dx done IT Passport` … record a course you finished (the name can be approximate)\n"
             "• `/dx undo IT Passport` … remove a record (without a name: your latest one)\n"
@@ -55,7 +55,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     # --- join and track ---------------------------------------------------------------------
     "join_usage": {
         "ja": "自治体名を添えてください。例: `/dx join 横須賀市`",
-        "en": "Please add your municipality's name, e.g. `/dx join Yokosuka`.",
+        "en": "Please add your municipality's Japanese name, e.g. `/dx join 横須賀市`.",
     },
     "join_ok": {
         "ja": "{municipality}の参加メンバーとして登録しました。ようこそ！\n"
@@ -141,7 +141,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "progress_required": {"ja": "必修", "en": "required"},
     "progress_recommended": {"ja": "推奨", "en": "recommended"},
     "progress_municipality": {"ja": "所属: {name}", "en": "Municipality: {name}"},
-    "button_this_one": {"ja": "これです", "en": "This one"},
     # --- answers ---------------------------------------------------------------------------------
     "cannot_answer": {
         "ja": "申し訳ありません。そのご質問にはナレッジベースの情報からお答えできません。\n"
@@ -262,7 +261,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "質問を添えてください。例: `/dx ask ITパスポートの講座は？`",
         "en": "Please add your question, e.g. `/dx ask which course for IT Passport?`",
     },
-    "sources_label": {"ja": "出典", "en": "Sources"},
     "as_of_label": {"ja": "{date}時点", "en": "as of {date}"},
     "feedback_up": {"ja": "👍 役に立った", "en": "👍 Helpful"},
     "feedback_down": {"ja": "👎 役に立たなかった", "en": "👎 Not helpful"},
@@ -312,7 +310,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "digest_change_down": {"ja": "（先週比 ▼{n}）"},
     "digest_change_same": {"ja": "（先週と同じ）"},
     "digest_municipalities_title": {"ja": "*自治体ごとの様子*"},
-    "digest_line": {"ja": "• *{name}*　{parts}"},
+    "digest_line": {"ja": "• *{name}*　{figures}"},
     "digest_part_completions": {"ja": "修了{count}件{change}"},
     "digest_part_hours": {"ja": "{hours}時間"},
     "digest_part_learners": {"ja": "{count}人が学習"},
@@ -326,9 +324,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "digest_share_somewhere": {"ja": "参加メンバー"},
     "digest_share_course": {"ja": "（{title}）"},
     "digest_milestones_title": {"ja": "🎉 *おめでとうございます*"},
-    "digest_milestone_first_completion": {"ja": "• {municipality}：はじめての修了記録！"},
-    "digest_milestone_cumulative": {"ja": "• {municipality}：累計{value}件を達成"},
-    "digest_milestone_path_finished": {"ja": "• {municipality}：必修講座を修了した人が{value}人"},
+    "digest_milestone_first_completion": {"ja": "• はじめての修了記録！（{count}自治体）："},
+    "digest_milestone_cumulative": {"ja": "• 累計{value}件を達成（{count}自治体）："},
+    "digest_milestone_path_finished": {"ja": "• 今週、必修講座をすべて修了した人が{value}人："},
+    "digest_milestone_people": {"ja": "{municipality} {count}人"},
     "digest_questions": {"ja": "❓ *今週の質問* {asked}件　よく聞かれたこと：{topics}"},
     "digest_unanswered": {"ja": "答えが見つからなかった質問：{count}件（ナレッジ追加のヒントになります）"},
     "digest_topic_count": {"ja": "{topic}（{count}件）"},
@@ -407,7 +406,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "privacy_off": {
         "ja": "週報にお名前を載せない設定にしました。共有は「〇〇市のメンバー」として紹介します。",
-        "en": "The digest will not show your name; your tips appear as “a member from <municipality>”.",
+        "en": "The digest will not show your name; your tips appear as from “a member of your municipality”.",
     },
 }
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from gunicorn.app.base import BaseApplication
 
 from bot.services import build_services
@@ -31,7 +29,7 @@ def run_gunicorn(settings: Settings, port: int) -> None:
         settings,
         {
             "bind": f"0.0.0.0:{port}",
-            "workers": int(os.environ.get("WEB_CONCURRENCY", "1")),
+            "workers": settings.web_concurrency,
             "worker_class": "gthread",
             "threads": 8,
             "timeout": 60,

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 
 from bot.settings import Settings
+from db import repo
 from db.session import Database
 from knowledge import kb
 from knowledge.answer import Answerer
@@ -42,6 +43,11 @@ class Services:
                 deadline_seconds=settings.openai_deadline_seconds,
             )
         return Answerer(self.knowledge, self.editions, model)
+
+    def sync_courses(self) -> int:
+        """Load the knowledge base's catalogue (including DXBOT_KB_DIR's courses) into the courses table."""
+        with self.db.scope() as session:
+            return repo.sync_courses(session, (c.model_dump(mode="json") for c in self.knowledge.courses.values()))
 
     def now(self) -> datetime:
         return datetime.now(UTC)

@@ -20,11 +20,11 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    slack_bot_token: str | None = None
+    slack_bot_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
     slack_api_url: str = DEFAULT_SLACK_API_URL
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
     digest_channel: str | None = None
     digest_cron: str = DEFAULT_DIGEST_CRON
     tz_name: str = "Asia/Tokyo"
@@ -34,6 +34,7 @@ class Settings:
     openai_deadline_seconds: float = 20.0
     kb_dir: Path | None = None
     port: int = 3000
+    web_concurrency: int = 1
 
     @property
     def tz(self) -> ZoneInfo:
@@ -65,6 +66,7 @@ class Settings:
             openai_deadline_seconds=_number("DXBOT_OPENAI_DEADLINE", get("DXBOT_OPENAI_DEADLINE"), 20.0),
             kb_dir=Path(kb) if (kb := get("DXBOT_KB_DIR")) else None,
             port=int(_number("PORT", get("PORT"), 3000)),
+            web_concurrency=int(_number("WEB_CONCURRENCY", get("WEB_CONCURRENCY"), 1)),
         )
 
 

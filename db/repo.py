@@ -36,10 +36,6 @@ def municipalities(session: Session) -> list[Municipality]:
     return list(session.scalars(select(Municipality).order_by(Municipality.prefecture, Municipality.name)))
 
 
-def municipality_by_name(session: Session, name: str) -> Municipality | None:
-    return session.scalar(select(Municipality).where(Municipality.name == name))
-
-
 def member_counts(session: Session) -> dict[int, int]:
     rows = session.execute(
         select(Member.municipality_id, func.count())
@@ -134,8 +130,11 @@ def record_completion(
     try:
         with session.begin_nested():
             session.add(completion)
-    except IntegrityError:  # a double-click raced us: the first one stands
-        return _completion(session, who, key), False
+    except IntegrityError:
+        raced = _completion(session, who, key)
+        if raced is None:  # not a double-click: e.g. a course the database does not know
+            raise
+        return raced, False  # a double-click raced us: the first one stands
     return completion, True
 
 
@@ -208,7 +207,7 @@ def log_question(
         language=language,
         answered=answered,
         source_ids=source_ids,
-        topic=source_ids[0] if source_ids else None,
+        topic=source_ids[0] if source_ids else None,  # the best source: what the question was about
         used_model=used_model,
         asked_at=asked_at,
     )
@@ -221,10 +220,9 @@ def question(session: Session, question_id: int) -> Question | None:
     return session.get(Question, question_id)
 
 
-def set_feedback(session: Session, question_id: int, feedback: int) -> bool:
-    """Record 👍 (1) or 👎 (-1); the latest click counts. False when the question is unknown."""
+def set_feedback(session: Session, question_id: int, feedback: int) -> Question | None:
+    """Record 👍 (1) or 👎 (-1) on a logged question; the latest click counts. None when it is unknown."""
     found = session.get(Question, question_id)
-    if found is None:
-        return False
-    found.feedback = feedback
-    return True
+    if found is not None:
+        found.feedback = feedback
+    return found

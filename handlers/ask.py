@@ -15,12 +15,13 @@ from bot.messages import language_of, t
 from bot.services import Services
 from db import repo
 from handlers import blocks
-from handlers.command import Request, from_body
+from handlers.command import Request, apologise_on_failure, from_body
 from knowledge.answer import QUESTION_LIMIT, Answer, Turn
 from knowledge.text import clean_input
 
 log = logging.getLogger(__name__)
 
+HISTORY_TURNS = 12
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
@@ -86,14 +87,22 @@ def answer_in_thread(
     user_id: str | None,
     history: Sequence[Turn] = (),
 ) -> None:
-    """Post 「調べています…」 in the thread at once, then replace it with the answer."""
+    """Post 「調べています…」 in the thread at once, then replace it with the answer (or an apology)."""
     lang = language_of(question)
     placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=t("thinking", lang))
-    answer, question_id = answer_and_log(
-        services, question, surface=surface, team_id=team_id, user_id=user_id, history=history
-    )
+    try:
+        answer, question_id = answer_and_log(
+            services, question, surface=surface, team_id=team_id, user_id=user_id, history=history
+        )
+    except Exception:
+        log.exception("could not answer a %s question", surface)
+        client.chat_update(channel=channel, ts=placeholder["ts"], text=t("sorry_error", lang))
+        return
     client.chat_update(
-        channel=channel, ts=placeholder["ts"], text=answer.text, blocks=answer_blocks(answer, question_id)
+        channel=channel,
+        ts=placeholder["ts"],
+        text=blocks.escape(answer.text),
+        blocks=answer_blocks(answer, question_id),
     )
 
 
@@ -110,7 +119,7 @@ def ask(request: Request) -> None:
         request.services, question, surface="command", team_id=request.team_id, user_id=request.user_id
     )
     request.respond(
-        text=answer.text,
+        text=blocks.escape(answer.text),
         blocks=answer_blocks(answer, question_id, shareable=answer.answered),
         response_type="ephemeral",
         replace_original=True,
@@ -122,45 +131,48 @@ def ask(request: Request) -> None:
 
 def _feedback(body, context, respond, client) -> None:
     action = body["actions"][0]
-    services: Services = context["services"]
-    with services.db.scope() as session:
-        known = repo.set_feedback(session, int(action["value"]), 1 if action["action_id"] == "feedback_up" else -1)
-    lang = language_of((body.get("message") or {}).get("text"))
-    user, channel = body["user"]["id"], (body.get("channel") or {}).get("id")
-    if known and channel:
-        client.chat_postEphemeral(channel=channel, user=user, text=t("feedback_thanks", lang))
+    request = from_body(body, context["services"], respond, client, text="", lang="ja")
+    apologise_on_failure(lambda r: _record_feedback(r, int(action["value"]), action["action_id"]))(request)
+
+
+def _record_feedback(request: Request, question_id: int, action_id: str) -> None:
+    with request.services.db.scope() as session:
+        found = repo.set_feedback(session, question_id, 1 if action_id == "feedback_up" else -1)
+        lang = found.language if found else request.lang
+    if found is not None and request.channel_id:
+        request.client.chat_postEphemeral(
+            channel=request.channel_id, user=request.user_id, text=t("feedback_thanks", lang)
+        )
 
 
 def _share_in_channel(body, context, respond, client) -> None:
-    services: Services = context["services"]
-    request = from_body(body, services, respond, client, text="", lang=language_of(body["message"].get("text")))
+    request = from_body(body, context["services"], respond, client, text="", lang="ja")
+    apologise_on_failure(lambda r: _share(r, int(body["actions"][0]["value"])))(request)
+
+
+def _share(request: Request, question_id: int) -> None:
+    services = request.services
     with services.db.scope() as session:
-        found = repo.question(session, int(body["actions"][0]["value"]))
-        shared = (found.text, found.answer_text, found.source_ids) if found and found.answer_text else None
-    if shared is None or not request.channel_id:
+        found = repo.question(session, question_id)
+        shared = (found.text, found.answer_text, found.source_ids, found.language) if found else None
+    if shared is None or not shared[1] or not request.channel_id:
         request.reply(t("answer_expired", request.lang))
         return
-    question, text, source_ids = shared
-    sources = [services.answerer.citation(source_id, request.lang) for source_id in source_ids]
-    intro = t("shared_by", request.lang, user=request.user_id)
-    client.chat_postMessage(
+    question, text, source_ids, lang = shared
+    sources = [c for c in (services.answerer.citation(source_id, lang) for source_id in source_ids) if c]
+    request.client.chat_postMessage(
         channel=request.channel_id,
-        text=f"{intro}\n> {question}\n{text}",
-        blocks=blocks.as_dicts(
-            [
-                blocks.context(intro),
-                blocks.section(f"> {question}"),
-                *blocks.answer(text=text, sources=[s for s in sources if s], question_id=None, lang=request.lang),
-            ]
-        ),
+        text=f"{t('shared_by', lang, user=request.user_id)}\n> {blocks.escape(question)}\n{blocks.escape(text)}",
+        blocks=blocks.as_dicts(blocks.shared_answer(request.user_id, question, text, sources, lang)),
     )
-    respond(delete_original=True)
+    request.respond(delete_original=True)
 
 
 def thread_turns(client: WebClient, channel: str, thread_ts: str, current_ts: str | None) -> list[Turn]:
     """The thread's earlier messages as turns (the bot's are "assistant"), for follow-up questions."""
     try:
-        messages = client.conversations_replies(channel=channel, ts=thread_ts, limit=20).get("messages", [])
+        # Replies come oldest first: ask for a whole page and keep the latest turns.
+        messages = client.conversations_replies(channel=channel, ts=thread_ts, limit=200).get("messages", [])
     except SlackApiError as error:  # no history scope in this channel: answer the question on its own
         log.info("no thread history for %s: %s", channel, error.response.get("error"))
         return []
@@ -170,7 +182,7 @@ def thread_turns(client: WebClient, channel: str, thread_ts: str, current_ts: st
         if message.get("ts") == current_ts or not text or text in (t("thinking", "ja"), t("thinking", "en")):
             continue
         turns.append(Turn("assistant" if message.get("bot_id") else "user", text[:QUESTION_LIMIT]))
-    return turns
+    return turns[-HISTORY_TURNS:]
 
 
 def strip_mentions(text: str) -> str:

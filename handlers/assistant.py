@@ -8,8 +8,9 @@ import logging
 from slack_bolt import App, Assistant
 from slack_sdk.errors import SlackApiError
 
-from bot.messages import t
+from bot.messages import language_of, t
 from handlers.ask import answer_and_log, answer_blocks, strip_mentions, thread_turns
+from handlers.blocks import escape
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +38,20 @@ def _user_message(payload, body, context, client, say, set_status, set_title) ->
     channel, thread_ts = payload["channel"], payload["thread_ts"]
     _best_effort(set_title, question[:60])
     _best_effort(set_status, t("thinking", "ja"))
-    answer, question_id = answer_and_log(
-        context["services"],
-        question,
-        surface="assistant",
-        team_id=body.get("team_id"),
-        user_id=payload.get("user"),
-        history=thread_turns(client, channel, thread_ts, payload.get("ts")),
-    )
-    say(text=answer.text, blocks=answer_blocks(answer, question_id))
+    try:
+        answer, question_id = answer_and_log(
+            context["services"],
+            question,
+            surface="assistant",
+            team_id=body.get("team_id"),
+            user_id=payload.get("user"),
+            history=thread_turns(client, channel, thread_ts, payload.get("ts")),
+        )
+    except Exception:
+        log.exception("could not answer an assistant question")
+        say(text=t("sorry_error", language_of(question)))
+        return
+    say(text=escape(answer.text), blocks=answer_blocks(answer, question_id))
 
 
 def _best_effort(call, *args) -> None:

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     SectionBlock,
 )
+from slack_sdk.models.views import View
 
 from bot.messages import Lang, t
 from knowledge.answer import Citation
@@ -21,6 +22,7 @@ from knowledge.courses import Match
 from knowledge.kb import Course
 
 SECTION_LIMIT = 3000
+CHOICE_BLOCK = "done_choice_"
 BUTTON_VALUE_LIMIT = 2000
 
 
@@ -55,8 +57,14 @@ def course_choice(prompt: str, matches: Sequence[Match], free_text: str | None, 
         buttons.append(ButtonElement(text=clip(label, 75), action_id="done_free", value=free_text[:BUTTON_VALUE_LIMIT]))
     blocks: list[Block] = [section(prompt)]
     if buttons:
-        blocks.append(ActionsBlock(block_id="done_choice", elements=buttons))
+        blocks.append(ActionsBlock(block_id=f"{CHOICE_BLOCK}{lang}", elements=buttons))
     return blocks
+
+
+def choice_language(body: dict) -> Lang:
+    """The language a course choice was offered in: ephemeral messages come back without their text."""
+    block_id = body["actions"][0].get("block_id", "")
+    return "en" if block_id == f"{CHOICE_BLOCK}en" else "ja"
 
 
 def progress(
@@ -82,16 +90,36 @@ def progress(
     return blocks
 
 
+def home(municipality: str | None, recent_titles: Sequence[str]) -> View:
+    """The App Home tab: what dxbot does, the member's municipality and latest records, and the commands."""
+    lines = "\n".join(f"• {title}" for title in recent_titles) or t("progress_empty", "ja")
+    return View(
+        type="home",
+        blocks=[
+            HeaderBlock(text="dxbot"),
+            section(t("home_intro", "ja")),
+            context(t("progress_municipality", "ja", name=municipality) if municipality else t("home_join", "ja")),
+            section(f"*{t('progress_title', 'ja')}*\n{lines}"),
+            section(t("help", "ja")),
+        ],
+    )
+
+
 def course_label(course: Course, lang: Lang) -> str:
     requirement = t(f"progress_{course.requirement}", lang)
     return f"{course.title}（{requirement}）" if lang == "ja" else f"{course.title} ({requirement})"
+
+
+def escape(text: str) -> str:
+    """Text from a member or the model shown as written: no @channel, no disguised links (Slack mrkdwn)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def answer(
     *, text: str, sources: Sequence[Citation], question_id: int | None, lang: Lang, shareable: bool = False
 ) -> list[Block]:
     """An answer: its text, the sources with links and as-of dates, 👍/👎 (and "share in channel")."""
-    blocks: list[Block] = [section(chunk) for chunk in _chunks(text)]
+    blocks: list[Block] = [section(chunk) for chunk in _chunks(escape(text))]
     if sources:
         blocks.append(context(*(_source_line(n, s, lang) for n, s in enumerate(sources, start=1))))
     if question_id is not None:
@@ -107,8 +135,16 @@ def answer(
     return blocks
 
 
+def shared_answer(user_id: str, question: str, text: str, sources: Sequence[Citation], lang: Lang) -> list[Block]:
+    return [
+        context(t("shared_by", lang, user=user_id)),
+        section(f"> {escape(question)}"),
+        *answer(text=text, sources=sources, question_id=None, lang=lang),
+    ]
+
+
 def _source_line(n: int, source: Citation, lang: Lang) -> str:
-    title = source.title.replace("<", "＜").replace(">", "＞").replace("|", "｜")
+    title = escape(source.title).replace("|", "｜")
     link = f"<{source.url}|{title}>" if source.url else title
     return f"[{n}] {link}（{t('as_of_label', lang, date=source.as_of.isoformat())}）"
 

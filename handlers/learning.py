@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 
-from bot.messages import language_of, t
+from bot.messages import t
 from db import repo
 from db.models import Completion, Member
 from handlers import blocks
@@ -83,6 +83,9 @@ def done(request: Request) -> None:
 
 def undo(request: Request) -> None:
     text = clean_input(request.text, COURSE_TEXT_LIMIT)
+    if text is None and request.text.strip():  # too long to be a course name: never fall back to "the latest"
+        request.reply(t("bad_input", request.lang, limit=COURSE_TEXT_LIMIT))
+        return
     with request.services.db.scope() as session:
         who = repo.member(session, request.team_id, request.user_id)
         removed = repo.remove_completion(session, who, _course_key(request, session, who, text))
@@ -179,20 +182,15 @@ def _record(request: Request, course: Course | None, text: str, *, replace: bool
 def _picked(body, context, respond, client) -> None:
     services = context["services"]
     course_id = body["actions"][0]["value"]
-    request = from_body(body, services, respond, client, text=course_id, lang=_lang_of_message(body))
+    request = from_body(body, services, respond, client, text=course_id, lang=blocks.choice_language(body))
     course = services.knowledge.courses.get(course_id)
     apologise_on_failure(lambda r: _record(r, course, course_id, replace=True))(request)
 
 
 def _free_text_confirmed(body, context, respond, client) -> None:
     text = clean_input(body["actions"][0]["value"], COURSE_TEXT_LIMIT) or ""
-    request = from_body(body, context["services"], respond, client, text=text, lang=_lang_of_message(body))
+    request = from_body(body, context["services"], respond, client, text=text, lang=blocks.choice_language(body))
     apologise_on_failure(lambda r: _record(r, None, text, replace=True))(request)
-
-
-def _lang_of_message(body: dict) -> str:
-    """The language of the message the button sits in: its fallback text was written in it."""
-    return language_of((body.get("message") or {}).get("text"))
 
 
 def _hours(hours: float | None, lang: str) -> str:

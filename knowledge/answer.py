@@ -41,11 +41,6 @@ class Answer:
     language: Lang
     used_model: bool = False
 
-    @property
-    def topic(self) -> str | None:
-        """The best source's id: what the question was about, for the digest's topic counts."""
-        return self.sources[0].id if self.sources else None
-
     def as_json(self) -> dict:
         return {
             "answered": self.answered,

@@ -47,7 +47,7 @@ def rank_names(query: str, names: list[str], cutoff: float = 60.0, limit: int = 
         candidate = compact(name)
         if key == candidate:
             score = 100.0
-        elif key and (key in candidate or candidate in key):
+        elif len(key) >= 2 and (key in candidate or candidate in key):
             score = 90.0
         else:
             score = float(fuzz.ratio(key, candidate))

@@ -81,7 +81,7 @@ def clean_state(request) -> None:
     with services.db.scope() as session:
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(table.delete())
-        repo.sync_courses(session, (c.model_dump(mode="json") for c in services.knowledge.courses.values()))
+    services.sync_courses()
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):

@@ -103,21 +103,22 @@ def test_feedback_is_logged(slack, fake_slack, services):
         for e in b["elements"]
         if e["action_id"] == "feedback_down"
     )
-    slack.action("feedback_down", question_id, message_text=final["text"])
+    slack.action("feedback_down", question_id)
     fake_slack.wait_for("chat.postEphemeral")
     assert questions(services)[0].feedback == -1
-    slack.action("feedback_up", question_id, message_text=final["text"])
+    slack.action("feedback_up", question_id)
     fake_slack.wait_for("chat.postEphemeral", 2)
     assert questions(services)[0].feedback == 1
 
 
 def test_share_in_channel_posts_the_answer_with_its_sources(slack, fake_slack, services):
-    slack.command("ask 共同調達とは？")
-    final = fake_slack.wait_for("response_url", 2)[1].args
+    slack.command("ask 共同調達とは？ <!channel>")
+    fake_slack.wait_for("response_url", 2)
     question_id = str(questions(services)[0].id)
-    slack.action("share_answer", question_id, message_text=final["text"])
+    slack.action("share_answer", question_id)
     posted = fake_slack.wait_for("chat.postMessage")[0].args
     assert posted["channel"] == "C1" and "<@U1>" in posted["text"] and "共同調達とは？" in posted["text"]
+    assert "<!channel>" not in json.dumps(posted, ensure_ascii=False)  # a member's text never pings everyone
     assert fake_slack.wait_for("response_url", 3)[2].args.get("delete_original") is True
 
 
@@ -166,3 +167,23 @@ def test_home_tab_is_published(slack, fake_slack):
     slack.event({"type": "app_home_opened", "user": "U1", "tab": "home", "event_ts": "1.1"})
     view = fake_slack.wait_for("views.publish")[0].args
     assert "dxbot" in json.dumps(view, ensure_ascii=False)
+
+
+def test_feedback_thanks_in_the_language_of_the_question(slack, fake_slack, services):
+    slack.command("ask Which course should I take for IT Passport?")
+    fake_slack.wait_for("response_url", 2)
+    slack.action("feedback_up", str(questions(services)[0].id))
+    assert "Thank you" in fake_slack.wait_for("chat.postEphemeral")[0].args["text"]
+
+
+def test_a_failure_while_answering_replaces_the_placeholder_with_an_apology(tmp_path, fake_slack):
+    from bot.services import build_services
+    from tests.conftest import SIGNING_SECRET, make_settings, serving
+    from tests.fakes.signed import SignedSlack
+
+    broken = build_services(make_settings(f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}", fake_slack))
+    with serving(broken) as url:
+        unlucky = SignedSlack(url=url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url())
+        unlucky.event(mention("ITパスポートの講座は？"))
+        update = fake_slack.wait_for("chat.update")[0].args
+    assert "申し訳ありません" in update["text"]

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from db import repo
 from tests.fakes.slack import FakeSlack
 
 IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
@@ -37,11 +38,13 @@ def test_join_done_progress_flow(slack, fake_slack, municipality):
 
 def test_done_twice_is_reported_kindly_and_not_duplicated(slack, fake_slack, municipality, services):
     slack.command("join 横須賀市")
+    fake_slack.wait_for("response_url", 1)
     slack.command("done iパス")
     fake_slack.wait_for("response_url", 2)
     slack.command("done IT Passport")
-    assert "記録済み" in reply_text(fake_slack, 3) or "already" in reply_text(fake_slack, 3)
-    from db import repo
+    assert "already recorded" in reply_text(fake_slack, 3)
+    slack.command("done ITパスポート")
+    assert "記録済み" in reply_text(fake_slack, 4)
 
     with services.db.scope() as session:
         assert len(repo.completions(session, repo.member(session, "T1", "U1"))) == 1
@@ -53,12 +56,24 @@ def test_half_width_and_full_width_input_match(slack, fake_slack):
 
 
 def test_ambiguous_text_offers_buttons_and_a_click_records(slack, fake_slack, services):
-    slack.command("done IT")
+    slack.command("done DXの心がまえ")  # only a look-alike of 「DXの取り組み方と心構え」: confirm, do not guess
     reply = last_reply(fake_slack)
-    actions = next(b for b in reply["blocks"] if b["type"] == "actions")["elements"]
-    assert any(a["action_id"] == "done_free" for a in actions)
-    slack.command("done 基本情報の講座")  # a clear match for comparison
-    assert "基本情報技術者試験 最速合格講座" in reply_text(fake_slack, 2)
+    assert "DXの取り組み方と心構え【自治体職員対象】" in reply_text(fake_slack) and "記録しました" not in reply["text"]
+    actions = next(b for b in reply["blocks"] if b["type"] == "actions")
+    pick = next(e for e in actions["elements"] if e["action_id"].startswith("done_pick:"))
+    slack.action(pick["action_id"], pick["value"], block_id=actions["block_id"])
+    assert "DXの取り組み方と心構え【自治体職員対象】" in last_reply(fake_slack, 2)["text"]
+    assert last_reply(fake_slack, 2)["replace_original"] is True
+    slack.command("progress")
+    assert "DXの取り組み方と心構え【自治体職員対象】" in reply_text(fake_slack, 3)
+
+
+def test_a_course_picked_from_an_english_prompt_is_confirmed_in_english(slack, fake_slack):
+    slack.command("done Mindset for DX")
+    actions = next(b for b in last_reply(fake_slack)["blocks"] if b["type"] == "actions")
+    pick = next(e for e in actions["elements"] if e["action_id"].startswith("done_pick:"))
+    slack.action(pick["action_id"], pick["value"], block_id=actions["block_id"])
+    assert "Recorded" in last_reply(fake_slack, 2)["text"]
 
 
 def test_unknown_course_can_be_recorded_as_written(slack, fake_slack, services):
@@ -67,7 +82,7 @@ def test_unknown_course_can_be_recorded_as_written(slack, fake_slack, services):
     buttons = [e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
     free = next(b for b in buttons if b["action_id"] == "done_free")
     assert free["value"] == "自治体向けExcel入門"
-    assert slack.action("done_free", free["value"], message_text=reply["text"]).status == 200
+    assert slack.action("done_free", free["value"]).status == 200
     recorded = last_reply(fake_slack, 2)
     assert "自治体向けExcel入門" in recorded["text"] and recorded["replace_original"] is True
     slack.command("progress")
@@ -75,7 +90,7 @@ def test_unknown_course_can_be_recorded_as_written(slack, fake_slack, services):
 
 
 def test_picking_a_course_button_records_it(slack, fake_slack):
-    slack.action("done_pick:kanagawa-requirements", "kanagawa-requirements", message_text="どれですか")
+    slack.action("done_pick:kanagawa-requirements", "kanagawa-requirements")
     assert "システムを作らせる技術(要求事項編)" in reply_text(fake_slack)
 
 
@@ -99,11 +114,25 @@ def test_track_shows_required_course_progress(slack, fake_slack):
     assert "基本情報技術者試験 最速合格講座" not in text  # the ICT track's course is not on this path
 
 
-def test_join_unknown_municipality_lists_close_ones(slack, fake_slack, municipality):
-    slack.command("join 横須賀")
-    assert "横須賀市" in reply_text(fake_slack)
-    slack.command("join 大阪市")
+def test_join_accepts_a_short_form_and_lists_close_names_for_unknown_ones(slack, fake_slack, services, municipality):
+    with services.db.scope() as session:
+        repo.add_municipality(session, "横浜市", prefecture="神奈川県")
+    slack.command("join 横須賀")  # one municipality contains it: that one
+    assert "横須賀市の参加メンバーとして登録しました" in reply_text(fake_slack)
+    slack.command("join 横")  # one character is too little to decide on
     assert "見つかりませんでした" in reply_text(fake_slack, 2)
+    slack.command("join 横須市")
+    unknown = reply_text(fake_slack, 3)
+    assert "見つかりませんでした" in unknown and "近い名前: 横須賀市" in unknown
+
+
+def test_undo_with_an_absurdly_long_name_removes_nothing(slack, fake_slack, services):
+    slack.command("done 基本情報")
+    fake_slack.wait_for("response_url", 1)
+    slack.command("undo " + "あ" * 201)
+    assert "取り消しました" not in reply_text(fake_slack, 2)
+    with services.db.scope() as session:
+        assert len(repo.completions(session, repo.member(session, "T1", "U1"))) == 1
 
 
 @pytest.mark.parametrize(

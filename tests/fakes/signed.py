@@ -69,7 +69,8 @@ class SignedSlack:
             **header_options,
         )
 
-    def action(self, action_id: str, value: str, user: str = "U1", message_text: str = "", **extra) -> Response:
+    def action(self, action_id: str, value: str, block_id: str = "b", user: str = "U1") -> Response:
+        """A button click on an ephemeral message: like Slack, the payload carries no `message` for those."""
         payload = {
             "type": "block_actions",
             "team": {"id": self.team_id, "domain": "dx"},
@@ -77,11 +78,11 @@ class SignedSlack:
             "api_app_id": "A1",
             "container": {"type": "message", "message_ts": "1.1", "channel_id": "C1", "is_ephemeral": True},
             "channel": {"id": "C1", "name": "general"},
-            "message": {"type": "message", "text": message_text, "ts": "1.1"},
             "response_url": self.response_url,
             "trigger_id": f"trigger-{next(self._ids)}",
-            "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
-            **extra,
+            "actions": [
+                {"type": "button", "action_id": action_id, "block_id": block_id, "value": value, "action_ts": "1"}
+            ],
         }
         return self.form({"payload": json.dumps(payload)})
 
