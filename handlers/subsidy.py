@@ -10,7 +10,9 @@ from knowledge.subsidy import SubsidyInputError, calculate, parse_slack_request
 
 def subsidy(request: Request) -> None:
     try:
-        estimate = calculate(request.services.editions, **parse_slack_request(request.text), on=request.services.today())
+        estimate = calculate(
+            request.services.editions, **parse_slack_request(request.text), on=request.services.today()
+        )
     except SubsidyInputError as problem:
         request.reply(f"{problem}\n{t('subsidy_usage', request.lang)}")
         return
