@@ -29,7 +29,9 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE: a unit of work that reads and then writes must not fail with "database is locked" when
+    # another thread wrote in between (a deferred reader cannot upgrade); it waits its turn instead.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
