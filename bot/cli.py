@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import sys
@@ -11,8 +10,9 @@ from typing import Annotated
 
 import typer
 
-from bot.services import Services, build_services
-from bot.settings import ConfigError, Settings
+from bot.cli_digest import register as register_digest
+from bot.cli_support import UserError, load_services, load_settings, print_json
+from bot.settings import ConfigError
 from db import migrate, repo
 from knowledge import kb
 from knowledge.answer import QUESTION_LIMIT
@@ -34,22 +34,7 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(courses_cli, name="courses")
 cli.add_typer(municipalities_cli, name="municipalities")
 cli.add_typer(kb_cli, name="kb")
-
-
-class UserError(Exception):
-    """Bad input on the command line: one clear line, non-zero exit."""
-
-
-def _settings() -> Settings:
-    return Settings.from_env()
-
-
-def _services() -> Services:
-    return build_services(_settings())
-
-
-def _print_json(data: object) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+register_digest(cli)
 
 
 # --- db ----------------------------------------------------------------------------------------------
@@ -58,7 +43,7 @@ def _print_json(data: object) -> None:
 @db_cli.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply migrations (creates the SQLite file on first use), then sync the course catalogue."""
-    services = _services()
+    services = load_services()
     migrate.upgrade(services.db.engine, revision)
     count = services.sync_courses()
     typer.echo(f"database at revision {migrate.current_revision(services.db.engine)}; {count} courses in the catalogue")
@@ -67,7 +52,7 @@ def db_upgrade(revision: str = "head") -> None:
 @db_cli.command("downgrade")
 def db_downgrade(revision: str) -> None:
     """Revert migrations down to REVISION (`base` empties the schema)."""
-    services = _services()
+    services = load_services()
     migrate.downgrade(services.db.engine, revision)
     typer.echo(f"database at revision {migrate.current_revision(services.db.engine)}")
 
@@ -75,7 +60,7 @@ def db_downgrade(revision: str) -> None:
 @db_cli.command("check")
 def db_check() -> None:
     """Fail when the models and the migrations disagree (alembic check)."""
-    migrate.check(_services().db.engine)
+    migrate.check(load_services().db.engine)
     typer.echo("models and migrations agree")
 
 
@@ -85,10 +70,10 @@ def db_check() -> None:
 @courses_cli.command("match")
 def courses_match(text: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Which catalogue courses TEXT may mean, best first (empty when none is plausible)."""
-    services = _services()
+    services = load_services()
     matches = [{"id": m.course.id, "title": m.course.title, "score": m.score} for m in services.matcher.match(text)]
     if as_json:
-        _print_json({"matches": matches})
+        print_json({"matches": matches})
         return
     for match in matches or [{"id": "-", "title": "(no plausible course)", "score": 0}]:
         typer.echo(f"{match['score']:>5}  {match['id']}  {match['title']}")
@@ -97,7 +82,7 @@ def courses_match(text: str, as_json: Annotated[bool, typer.Option("--json")] = 
 @courses_cli.command("list")
 def courses_list() -> None:
     """The catalogue: id, track, required/recommended, title."""
-    for course in _services().knowledge.courses.values():
+    for course in load_services().knowledge.courses.values():
         typer.echo(f"{course.id}\t{course.track}\t{course.requirement}\t{course.title}")
 
 
@@ -113,13 +98,13 @@ def ask(
     ] = None,
 ) -> None:
     """Answer a question from the knowledge base, citing sources (works offline; uses OPENAI_API_KEY if set)."""
-    services = _services()
+    services = load_services()
     cleaned = clean_input(question, QUESTION_LIMIT)
     if cleaned is None:
         raise UserError(f"the question must be 1–{QUESTION_LIMIT} characters")
     answer = services.answerer.answer(cleaned, on=_date("--as-of", as_of) if as_of else services.today())
     if as_json:
-        _print_json(answer.as_json())
+        print_json(answer.as_json())
         return
     typer.echo(answer.text)
     for n, source in enumerate(answer.sources, start=1):
@@ -137,7 +122,7 @@ def subsidy(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Estimate the 人材開発支援助成金 (事業展開等リスキリング支援コース) for an employer's training."""
-    services = _services()
+    services = load_services()
     estimate = calculate(
         services.editions,
         hours=_number("--hours", hours),
@@ -148,7 +133,7 @@ def subsidy(
         on=_date("--as-of", as_of) if as_of else services.today(),
     )
     if as_json:
-        _print_json(estimate.model_dump(mode="json"))
+        print_json(estimate.model_dump(mode="json"))
         return
     per_person = estimate.per_person
     typer.echo(
@@ -196,7 +181,7 @@ def _date(option: str, raw: str) -> date:
 @kb_cli.command("check")
 def kb_check() -> None:
     """Validate the knowledge base: schema, unique ids, sources and dates, cross-references, subsidy rules."""
-    knowledge = kb.load(_settings().kb_dir)
+    knowledge = kb.load(load_settings().kb_dir)
     editions = load_editions()
     typer.echo(
         f"knowledge base OK: {len(knowledge.entries)} entries, {len(knowledge.courses)} courses, "
@@ -220,7 +205,7 @@ def municipalities_add(
         raise UserError("the municipality name must be 1–100 characters")
     if code is not None and not (code.isdigit() and len(code) == 6):
         raise UserError(f"--code {code!r} is not a 6-digit 全国地方公共団体コード")
-    services = _services()
+    services = load_services()
     try:
         with services.db.scope() as session:
             added = repo.add_municipality(session, name, prefecture, code)
@@ -233,7 +218,7 @@ def municipalities_add(
 @municipalities_cli.command("list")
 def municipalities_list() -> None:
     """The participating municipalities and how many members each has."""
-    services = _services()
+    services = load_services()
     with services.db.scope() as session:
         counts = repo.member_counts(session)
         rows = [(m.prefecture or "", m.name, m.code or "", counts.get(m.id, 0)) for m in repo.municipalities(session)]
@@ -251,7 +236,7 @@ def serve(port: Annotated[int | None, typer.Option(help="default: $PORT or 3000"
     """Serve Slack's HTTP requests (POST /slack/events, GET /healthz) under gunicorn."""
     from bot.server import run_gunicorn
 
-    settings = _settings()
+    settings = load_settings()
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     run_gunicorn(settings, port or settings.port)
 
@@ -263,7 +248,7 @@ def socket() -> None:
 
     from bot.app import build_app
 
-    services = _services()
+    services = load_services()
     services.settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     SocketModeHandler(build_app(services, socket_mode=True), services.settings.slack_app_token).start()
 

@@ -129,8 +129,22 @@ class Completion(Base):
     __table_args__ = (
         UniqueConstraint("member_id", "course_key"),
         CheckConstraint(_in("source", COMPLETION_SOURCES), name="source"),
-        Index("ix_completions_completed_at_municipality_id", "completed_at", "municipality_id"),
-        Index("ix_completions_course_id_member_id", "course_id", "member_id"),
+        # Covering indexes for the weekly digest's grouped queries (a week's rows; a municipality's history).
+        Index(
+            "ix_completions_completed_at_municipality_id_member_id_hours",
+            "completed_at",
+            "municipality_id",
+            "member_id",
+            "hours",
+        ),
+        Index(
+            "ix_completions_municipality_id_completed_at_member_id_hours",
+            "municipality_id",
+            "completed_at",
+            "member_id",
+            "hours",
+        ),
+        Index("ix_completions_course_id_member_id_completed_at", "course_id", "member_id", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -78,9 +78,9 @@ def set_track(session: Session, who: Member, track: str) -> None:
 
 
 def set_show_name(session: Session, who: Member, show: bool, display_name: str | None) -> None:
+    """Opt in to being named in digests (keeping the name to show), or out (forgetting it)."""
     who.show_name = show
-    if display_name:
-        who.display_name = display_name
+    who.display_name = display_name if show else None
     session.flush()
 
 

@@ -4,7 +4,7 @@ from slack_bolt import App
 
 
 def register_all(app: App) -> None:
-    from handlers import ask, assistant, commands, events, home, learning
+    from handlers import ask, assistant, commands, events, home, learning, sharing
 
-    for surface in (commands, learning, ask, events, assistant, home):
+    for surface in (commands, learning, ask, events, assistant, home, sharing):
         surface.register(app)

@@ -30,6 +30,7 @@ class Request:
     lang: Lang
     respond: Respond
     client: WebClient
+    trigger_id: str | None = None  # lets a sub-command open a modal
 
     def reply(self, fallback: str, blocks: Sequence[Block] | None = None, *, replace: bool = False) -> None:
         """An ephemeral reply only the member sees (replacing the clicked message when `replace`)."""
@@ -54,6 +55,7 @@ def from_body(body: dict, services: Services, respond: Respond, client: WebClien
         lang=lang,
         respond=respond,
         client=client,
+        trigger_id=body.get("trigger_id"),
     )
 
 

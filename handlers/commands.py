@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from slack_bolt import App
 
-from bot.messages import language_of, t
-from handlers import ask, learning, subsidy
+from bot.messages import Lang, language_of, t
+from handlers import ask, learning, sharing, subsidy
 from handlers.command import Handler, Request, apologise_on_failure, from_body
 
 SUBCOMMANDS: dict[str, Handler] = {
@@ -19,6 +19,9 @@ SUBCOMMANDS: dict[str, Handler] = {
     "progress": learning.progress,
     "ask": ask.ask,
     "subsidy": subsidy.subsidy,
+    "share": sharing.share,
+    "privacy": sharing.privacy,
+    "digest": sharing.digest,
 }
 # Words staff may type instead of the English sub-command names.
 SYNONYMS = {
@@ -33,9 +36,14 @@ SYNONYMS = {
     "進捗": "progress",
     "質問": "ask",
     "助成金": "subsidy",
+    "共有": "share",
+    "週報": "digest",
+    "プライバシー": "privacy",
     "ヘルプ": "help",
     "使い方": "help",
 }
+# Sub-commands whose words are keywords (`/dx track ict`, `/dx privacy names on`): Japanese unless `en`.
+KEYWORD_SUBCOMMANDS = {"help", "track", "privacy", "digest", "progress", "undo"}
 TEXT_LIMIT = 2000
 
 
@@ -59,8 +67,7 @@ def split(text: str) -> tuple[str, str]:
 def _run(body, context, respond, client) -> None:
     raw = body.get("text") or ""
     word, rest = split(raw)
-    known = word in SUBCOMMANDS or word == "help"
-    lang = language_of(rest if known else raw)
+    lang = _language(word, rest, raw)
     request = from_body(body, context["services"], respond, client, text=rest, lang=lang)
     if len(raw) > TEXT_LIMIT or any(ord(ch) < 32 and ch not in "\n\t" for ch in raw):
         _usage(request, t("bad_input", lang, limit=TEXT_LIMIT))
@@ -74,6 +81,13 @@ def _run(body, context, respond, client) -> None:
         _usage(request, None)
     else:
         _usage(request, t("unknown_command", lang, word=word[:30]))
+
+
+def _language(word: str, rest: str, raw: str) -> Lang:
+    """Staff write in their language; `ict`, `names on` or `en` are keywords, not a choice of English."""
+    if word in KEYWORD_SUBCOMMANDS:
+        return "en" if "en" in rest.lower().split() else "ja"
+    return language_of(rest if word in SUBCOMMANDS else raw)
 
 
 def _usage(request: Request, problem: str | None) -> None:

@@ -1,0 +1,112 @@
+"""`dxbot digest preview|send`, `dxbot members role` and `dxbot scheduler`, added to the main CLI by register()."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import typer
+
+from bot.cli_support import UserError, load_services, load_settings, print_json
+from bot.settings import Settings
+from db import sharing
+from db.digest import Week
+from db.models import ROLES
+from handlers.digest_blocks import plain_text
+
+digest_cli = typer.Typer(help="The weekly peer-sharing digest.", no_args_is_help=True)
+members_cli = typer.Typer(help="Members (each appears once they have used /dx).", no_args_is_help=True)
+
+WeekOption = Annotated[
+    str | None,
+    typer.Option("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W48. Default: the current week in DXBOT_TZ."),
+]
+
+
+def register(cli: typer.Typer) -> None:
+    cli.add_typer(digest_cli, name="digest")
+    cli.add_typer(members_cli, name="members")
+    cli.command("scheduler")(scheduler)
+
+
+def _week(text: str | None, settings: Settings) -> Week:
+    if text is None:
+        return Week.containing(datetime.now(UTC), settings.tz)
+    try:
+        return Week.parse(text)
+    except ValueError as exc:
+        raise UserError(f"--week {text!r} is not an ISO week: {exc}") from exc
+
+
+def _jsonable(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    return {key: value.isoformat() if isinstance(value, date) else value for key, value in pairs}
+
+
+@digest_cli.command("preview")
+def preview(
+    week: WeekOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="the figures as JSON instead of the text")] = False,
+) -> None:
+    """Show a week's digest as it would be posted (plain text), or its figures as JSON. Posts nothing."""
+    from bot.digest import load  # with matplotlib: imported only by the commands that need it
+
+    chosen = _week(week, load_settings())
+    built = load_services()
+    data = load(built, chosen)
+    if as_json:
+        print_json(asdict(data, dict_factory=_jsonable))
+    else:
+        typer.echo(plain_text(data, built.knowledge))
+
+
+@digest_cli.command("send")
+def send(
+    week: WeekOption = None,
+    force: Annotated[bool, typer.Option("--force", help="post again where this week's digest is already")] = False,
+) -> None:
+    """Post a week's digest to DXBOT_DIGEST_CHANNEL and to each municipality's own channel, once per channel.
+
+    Without --week this is the current week so far; the scheduler sends the week that just ended on Monday.
+    Channels that already have it are skipped (use --force to post again); exits 1 if any channel failed.
+    """
+    from bot.app import web_client
+    from bot.digest import send_digest
+
+    built = load_services()
+    chosen = _week(week, built.settings)
+    built.settings.require("SLACK_BOT_TOKEN")
+    results = send_digest(built, web_client(built.settings), chosen, force=force)
+    for result in results:
+        typer.echo(
+            f"{chosen.label} {result.channel}: {result.state} {result.message_ts or result.error or ''}".rstrip()
+        )
+    if any(result.state == "failed" for result in results):
+        raise typer.Exit(1)
+
+
+@members_cli.command("role")
+def members_role(
+    user: Annotated[str, typer.Argument(help="their Slack user ID, e.g. U0123ABCD")],
+    role: Annotated[str, typer.Argument(help="learner, coordinator or admin")],
+    team: Annotated[str | None, typer.Option(help="Slack team ID, when the user is in several workspaces")] = None,
+) -> None:
+    """Make a member a learner, coordinator (sees `/dx digest`) or admin."""
+    if role not in ROLES:
+        raise UserError(f"ROLE must be one of {', '.join(ROLES)}, not {role!r}")
+    with load_services().db.scope() as session:
+        found = sharing.members_by_user(session, user, team)
+        if not found:
+            raise UserError(f"no member with Slack user ID {user}: they appear once they have used /dx")
+        if len(found) > 1:
+            teams = ", ".join(m.slack_team_id for m in found)
+            raise UserError(f"{user} is in several workspaces ({teams}): add --team")
+        sharing.set_role(session, found[0], role)
+    typer.echo(f"{user} is now {role}")
+
+
+def scheduler() -> None:
+    """Run the clock: send last week's digest at DXBOT_DIGEST_CRON (default Monday 09:00) in DXBOT_TZ."""
+    from bot.scheduler import run
+
+    run(load_services())

@@ -1,0 +1,192 @@
+"""Sending the weekly digest: exactly one post per (ISO week, channel), what overflows in its thread, and a
+chart of the last weeks. The shared channel gets everything; a municipality's own channel gets its slice."""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.messages import t
+from bot.services import Services
+from bot.settings import ConfigError, Settings
+from db import digest
+from db.digest import DigestData, MunicipalityWeek, Week
+from handlers.blocks import as_dicts
+from handlers.digest_blocks import DigestMessage, digest_messages, escape
+
+log = logging.getLogger(__name__)
+
+CHART_WEEKS = 8
+CHART_TOP = 10  # the default colour cycle has ten colours: "others" gets a grey of its own
+OTHERS_COLOUR = "#c8c8c8"
+SLACK_FAILURES = (SlackClientError, OSError)  # an API error, or the network
+CHANNEL_ERRORS = ("channel_not_found", "not_in_channel", "is_archived")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    channel: str
+    state: str  # posted | skipped (already posted, or being posted) | failed
+    message_ts: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class _Target:
+    channel: str
+    data: DigestData
+    shared: bool  # the shared channel: everything and the chart; otherwise a municipality's own slice
+
+
+def load(services: Services, week: Week) -> DigestData:
+    with services.db.scope() as session:
+        return digest.digest_data(session, week, services.settings.tz)
+
+
+def send_digest(services: Services, client: WebClient, week: Week, force: bool = False) -> list[RunResult]:
+    """Post `week`'s digest to the shared channel and to each municipality's own channel, skipping channels
+    that already have it (unless `force`). One channel's failure never stops the others."""
+    shared = shared_channel(services.settings)
+    return [_send(services, client, week, target, force) for target in _targets(load(services, week), shared)]
+
+
+def shared_channel(settings: Settings) -> str:
+    if not settings.digest_channel:
+        raise ConfigError("DXBOT_DIGEST_CHANNEL is not set: export the shared channel's ID (e.g. C0123456789).")
+    return settings.digest_channel
+
+
+def _targets(data: DigestData, shared: str) -> list[_Target]:
+    own: dict[str, set[int]] = {}
+    for place in data.municipalities:
+        if place.digest_channel_id and place.digest_channel_id != shared:
+            own.setdefault(place.digest_channel_id, set()).add(place.id)
+    return [_Target(shared, data, shared=True), *(_Target(c, data.only(ids), shared=False) for c, ids in own.items())]
+
+
+def _send(services: Services, client: WebClient, week: Week, target: _Target, force: bool) -> RunResult:
+    channel = target.channel
+    with services.db.scope() as session:  # committed before posting: a second scheduler sees the claim
+        claimed = digest.claim_run(session, week.label, channel, services.now(), force=force)
+    if not claimed:
+        log.info("digest %s: %s already has it (or is being posted to)", week.label, channel)
+        return RunResult(channel, "skipped")
+    messages = digest_messages(target.data, services.knowledge, detailed=not target.shared)
+    try:
+        ts = _post(client, channel, messages[0])
+    except SLACK_FAILURES as exc:
+        error = _explain(exc, target)
+        log.warning("digest %s to %s failed: %s", week.label, channel, error)
+        _finish(services, week, channel, error=error)
+        return RunResult(channel, "failed", error=error)
+    _finish(services, week, channel, message_ts=ts)  # at once: a crash in the thread must not repost the message
+    problem = _thread(services, client, week, target, ts, messages[1:])
+    if problem:
+        _finish(services, week, channel, message_ts=ts, error=problem)
+    log.info("digest %s posted to %s (ts %s)", week.label, channel, ts)
+    return RunResult(channel, "posted", ts, problem)
+
+
+def _post(client: WebClient, channel: str, message: DigestMessage, thread_ts: str | None = None) -> str:
+    response = client.chat_postMessage(
+        channel=channel, text=message.text, blocks=as_dicts(message.blocks), thread_ts=thread_ts, unfurl_links=False
+    )
+    return response["ts"]
+
+
+def _thread(
+    services: Services, client: WebClient, week: Week, target: _Target, ts: str, replies: list[DigestMessage]
+) -> str | None:
+    """The rest of the digest, then the chart, under the post; what went wrong, if anything."""
+    try:
+        for reply in replies:
+            _post(client, target.channel, reply, thread_ts=ts)
+    except SLACK_FAILURES as exc:
+        log.warning("digest %s: a thread reply in %s failed: %s", week.label, target.channel, exc)
+        return t("digest_error_thread", "en", error=_error_code(exc))
+    if target.shared:
+        _upload_chart(services, client, week, target, ts)
+    return None
+
+
+def _upload_chart(services: Services, client: WebClient, week: Week, target: _Target, ts: str) -> None:
+    """A nicety: any failure is logged and the digest stands without it."""
+    try:
+        weeks = [week.shift(n - CHART_WEEKS + 1) for n in range(CHART_WEEKS)]
+        with services.db.scope() as session:
+            history = digest.weekly_completions(session, weeks, services.settings.tz)
+        chart = weekly_chart(history, target.data.municipalities, weeks)
+        if chart is None:
+            return
+        png, legend = chart
+        client.files_upload_v2(
+            channel=target.channel,
+            thread_ts=ts,
+            file=png,
+            filename=f"digest-{week.label}.png",
+            title=t("digest_chart_file_title", week=week.label),
+            initial_comment=t("digest_chart_comment", weeks=CHART_WEEKS, legend=escape(legend)),
+        )
+    except Exception:
+        log.exception("digest %s: the chart could not be made or uploaded; the digest is posted without it", week.label)
+
+
+def weekly_chart(
+    history: dict[int, list[int]], places: tuple[MunicipalityWeek, ...], weeks: list[Week]
+) -> tuple[bytes, str] | None:
+    """A stacked bar chart (PNG) of the top municipalities' weekly completions and the rest as "others", with
+    its legend (label=name). Labels are municipality codes: ASCII draws with any font. None without data."""
+    ranked = sorted(
+        ((sum(counts), m, counts) for m, counts in history.items() if sum(counts)), key=lambda r: (-r[0], r[1])
+    )
+    if not ranked:
+        return None
+    names = {place.id: place for place in places}
+    series = [(_label(names.get(m), m), counts, None) for _, m, counts in ranked[:CHART_TOP]]
+    if len(ranked) > CHART_TOP:
+        others = [sum(column) for column in zip(*(counts for _, _, counts in ranked[CHART_TOP:]), strict=True)]
+        series.append((t("digest_chart_others"), others, OTHERS_COLOUR))
+    figure = Figure(figsize=(9, 4.5), dpi=100)
+    axes = figure.subplots()
+    ticks = [f"W{w.monday.isocalendar().week:02d}" for w in weeks]
+    bottom = [0] * len(weeks)
+    for label, counts, colour in series:
+        axes.bar(ticks, counts, bottom=bottom, label=label, color=colour)
+        bottom = [a + b for a, b in zip(bottom, counts, strict=True)]
+    axes.set_title(t("digest_chart_title"))
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    FigureCanvasAgg(figure).print_png(buffer)
+    legend = "、".join(f"{_label(names.get(m), m)}={names[m].name}" for _, m, _ in ranked[:CHART_TOP] if m in names)
+    return buffer.getvalue(), legend
+
+
+def _label(place: MunicipalityWeek | None, municipality_id: int) -> str:
+    code = place.code if place is not None else None
+    return code if code and code.isascii() else f"#{municipality_id}"
+
+
+def _finish(services: Services, week: Week, channel: str, **outcome: str | None) -> None:
+    with services.db.scope() as session:
+        digest.finish_run(session, week.label, channel, services.now(), **outcome)
+
+
+def _error_code(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc.response.status_code)
+    return str(exc) or type(exc).__name__
+
+
+def _explain(exc: Exception, target: _Target) -> str:
+    """What happened and what to do about it, for whoever reads `dxbot digest send` or the logs."""
+    code = _error_code(exc)
+    setting = t("digest_setting_shared" if target.shared else "digest_setting_municipality", "en")
+    key = f"digest_error_{code}" if code in CHANNEL_ERRORS else "digest_error_other"
+    return t(key, "en", channel=target.channel, setting=setting, error=code)

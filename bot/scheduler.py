@@ -1,0 +1,89 @@
+"""`dxbot scheduler`: the clock process. At DXBOT_DIGEST_CRON (default Monday 09:00) in DXBOT_TZ it sends the
+digest of the ISO week that just ended. Sending is idempotent per (week, channel), so a run missed while the
+process was down is caught up once when it comes back, and a run that already happened is never repeated."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.app import web_client
+from bot.digest import send_digest, shared_channel
+from bot.services import Services
+from bot.settings import ConfigError, Settings
+from db.digest import Week
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "weekly_digest"
+# How late a run may still happen (the process was down or asleep at the time). Shorter than the weekly
+# period, so at most one missed run is caught up, and soon enough that "last week" is still last week.
+CATCH_UP = timedelta(days=3)
+
+
+def build_scheduler(services: Services) -> BlockingScheduler:
+    """The scheduler with its one job, not started. A run missed within CATCH_UP is due at once."""
+    settings = services.settings
+    trigger = digest_trigger(settings)
+    scheduler = BlockingScheduler(timezone=settings.tz)
+    missed = missed_run(trigger, services.now().astimezone(settings.tz))
+    if missed:
+        log.info("the digest run of %s was missed: it runs now", missed.isoformat())
+    scheduler.add_job(
+        send_last_week,
+        trigger,
+        args=(services,),
+        id=JOB_ID,
+        name="weekly digest",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(CATCH_UP.total_seconds()),
+        **({"next_run_time": missed} if missed else {}),
+    )
+    return scheduler
+
+
+def digest_trigger(settings: Settings) -> CronTrigger:
+    try:
+        return CronTrigger.from_crontab(settings.digest_cron, timezone=settings.tz)
+    except ValueError as exc:
+        raise ConfigError(
+            f"DXBOT_DIGEST_CRON={settings.digest_cron!r} is not a crontab line like '0 9 * * mon' ({exc}); "
+            "name the weekday: APScheduler counts numeric weekdays from Monday = 0."
+        ) from exc
+
+
+def missed_run(trigger: CronTrigger, now: datetime) -> datetime | None:
+    """The latest time the job should have run in the last CATCH_UP, if any."""
+    fire = trigger.get_next_fire_time(None, now - CATCH_UP)
+    latest = None
+    while fire is not None and fire <= now:
+        latest = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
+    return latest
+
+
+def send_last_week(services: Services) -> None:
+    week = Week.containing(services.now(), services.settings.tz).shift(-1)
+    log.info("sending the digest of %s", week.label)
+    for result in send_digest(services, web_client(services.settings), week):  # retries when rate-limited
+        log.info("digest %s → %s: %s %s", week.label, result.channel, result.state, result.error or "")
+
+
+def run(services: Services) -> None:
+    """Block, sending the digest on schedule; configuration problems fail now, not on Monday."""
+    services.settings.require("SLACK_BOT_TOKEN")
+    shared_channel(services.settings)
+    scheduler = build_scheduler(services)
+
+    def log_next_run(_event: JobExecutionEvent | None = None) -> None:
+        upcoming = scheduler.get_job(JOB_ID).trigger.get_next_fire_time(None, services.now())
+        log.info("next digest run: %s", upcoming.isoformat() if upcoming else "none")
+
+    log_next_run()
+    scheduler.add_listener(log_next_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    scheduler.start()

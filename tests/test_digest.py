@@ -1,0 +1,511 @@
+"""The weekly digest: exact figures for a seeded week, privacy, limits, sending exactly once, the CLI, the clock."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import insert, select
+from typer.testing import CliRunner
+
+from bot import digest as sender
+from bot.app import web_client
+from bot.cli_digest import register
+from bot.scheduler import JOB_ID, build_scheduler, missed_run, send_last_week
+from bot.settings import ConfigError
+from db import repo, sharing
+from db.digest import (
+    DigestData,
+    Milestone,
+    MunicipalityWeek,
+    SharedTip,
+    Totals,
+    Week,
+    claim_run,
+    digest_data,
+    run,
+)
+from db.models import Completion, DigestRun, Member, Municipality, Question
+from handlers.blocks import SECTION_LIMIT
+from handlers.digest_blocks import MAX_BLOCKS, digest_messages, plain_text
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+W48 = Week.parse("2026-W48")  # Monday 2026-11-23 to Sunday 2026-11-29, Japan time
+IT_BASICS = "kanagawa-it-basics-10h"  # the business track's required course (10 hours)
+FE = "kanagawa-fe-fastest"  # the ICT track's required course
+REFORM = "kanagawa-process-reform"
+MINDSET = "kanagawa-dx-mindset"
+
+
+def jst(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=TOKYO)
+
+
+def blocks_of(call) -> list[dict]:
+    blocks = call.args.get("blocks") or []
+    return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
+# --- a seeded week --------------------------------------------------------------------------------
+
+
+def _member(session, user, place, *, track=None, joined=None, name=None, show=False) -> Member:
+    who = repo.member(session, "T1", user)
+    if place is not None:
+        repo.join(session, who, place, joined or jst(1, 9))
+    if track:
+        repo.set_track(session, who, track)
+    repo.set_show_name(session, who, show, name)
+    return who
+
+
+def _done(session, services, who, course_id, when, *, title=None, hours=None) -> None:
+    course = services.knowledge.courses.get(course_id) if course_id else None
+    repo.record_completion(
+        session,
+        who,
+        course_id=course_id,
+        title=course.title if course else title,
+        hours=course.hours if course else hours,
+        completed_at=when,
+    )
+
+
+@pytest.fixture
+def seeded(services):
+    """横須賀市 is busier than 鎌倉市 but comes after it in code order; 葉山町 had a quiet week."""
+    with services.db.scope() as session:
+        yokosuka = repo.add_municipality(session, "横須賀市", "神奈川県", "142018")
+        kamakura = repo.add_municipality(session, "鎌倉市", "神奈川県", "142000")
+        hayama = repo.add_municipality(session, "葉山町", "神奈川県", "143014")
+        kamakura.digest_channel_id = "CKAMA"
+        y1 = _member(session, "UY1", yokosuka, track="business", joined=jst(24, 9), name="山田", show=True)
+        y2 = _member(session, "UY2", yokosuka, track="business", name="佐藤", show=False)
+        _member(session, "UY3", yokosuka, track="ict")
+        k1 = _member(session, "UK1", kamakura, track="ict")
+        k2 = _member(session, "UK2", kamakura, joined=jst(23, 9))
+        h1 = _member(session, "UH1", hayama)
+        outsider = _member(session, "UX1", None)
+
+        _done(session, services, y1, IT_BASICS, jst(29, 23, 30))  # Sunday 23:30 JST: still week 48
+        _done(session, services, y1, REFORM, jst(24, 10))
+        _done(session, services, y2, IT_BASICS, jst(23, 0, 10))  # Monday 00:10 JST: the first minutes of 48
+        _done(session, services, y2, MINDSET, jst(18, 12))  # week 47
+        _done(session, services, y2, None, jst(30, 0, 10), title="自治体向けExcel入門", hours=3)  # Monday: week 49
+        _done(session, services, k1, FE, jst(25, 15))
+        _done(session, services, k2, None, jst(26, 15), title="自治体向けExcel入門", hours=2.5)
+        _done(session, services, h1, MINDSET, jst(10, 12))  # week 46
+
+        sharing.add_share(session, y1, "3章の図解がわかりやすかったです", IT_BASICS, jst(25, 12))
+        sharing.add_share(session, y2, "朝の15分が続けるコツでした", None, jst(26, 12))
+        sharing.add_share(session, outsider, "動画は1.5倍速で", None, jst(27, 12))
+        sharing.add_share(session, y1, "先週の話", None, jst(20, 12))
+
+        topic = next(iter(services.knowledge.entries))
+        for text, answered, when, about in [
+            ("助成率は？", True, jst(24, 9), topic),
+            ("助成率の上限は？", False, jst(25, 9), topic),
+            ("天気は？", False, jst(26, 9), None),
+            ("先週の質問", False, jst(17, 9), topic),
+        ]:
+            session.add(
+                Question(surface="command", text=text, answered=answered, source_ids=[], topic=about, asked_at=when)
+            )
+    return {"topic": services.knowledge.entries[topic].title}
+
+
+def data_for(services, week: Week = W48) -> DigestData:
+    with services.db.scope() as session:
+        return digest_data(session, week, TOKYO)
+
+
+def by_name(data: DigestData) -> dict[str, MunicipalityWeek]:
+    return {m.name: m for m in data.municipalities}
+
+
+def test_week_figures_are_exact(services, seeded):
+    data = data_for(services)
+    assert (data.week, data.first_day.isoformat(), data.last_day.isoformat()) == (
+        "2026-W48",
+        "2026-11-23",
+        "2026-11-29",
+    )
+    yokosuka, kamakura, hayama = (by_name(data)[n] for n in ("横須賀市", "鎌倉市", "葉山町"))
+
+    assert (yokosuka.completions, yokosuka.hours, yokosuka.learners, yokosuka.new_members) == (3, 20.0, 2, 1)
+    assert (yokosuka.members, yokosuka.on_path, yokosuka.path_done) == (3, 3, 2)
+    assert yokosuka.path_progress == pytest.approx(2 / 3)
+    assert yokosuka.last_week_completions == 1
+    assert [(c.title, c.completions) for c in yokosuka.top_courses] == [
+        ("たった10時間で社会人に必要なIT基礎知識が全て身につく!", 2),
+        ("手を動かして学ぶプロセス改革!", 1),
+    ]
+
+    assert (kamakura.completions, kamakura.hours, kamakura.learners, kamakura.new_members) == (2, 2.5, 2, 1)
+    assert (kamakura.on_path, kamakura.path_done, kamakura.path_progress, kamakura.last_week_completions) == (
+        1,
+        1,
+        1,
+        0,
+    )
+    assert (hayama.completions, hayama.active, hayama.path_progress) == (0, False, None)
+
+    assert data.totals == Totals(
+        completions=5,
+        hours=22.5,
+        learners=4,
+        new_members=2,
+        last_week_completions=1,
+        active_municipalities=2,
+        municipalities=3,
+        top_courses=data.totals.top_courses,
+    )
+    assert data.totals.top_courses[0].completions == 2 and len(data.totals.top_courses) == 3
+
+
+def test_milestones_count_without_naming(services, seeded):
+    milestones = set(data_for(services).milestones)
+    ids = {m.municipality: m.municipality_id for m in milestones}
+    assert milestones == {
+        Milestone("first_completion", ids["鎌倉市"], "鎌倉市", 2),
+        Milestone("path_finished", ids["鎌倉市"], "鎌倉市", 1),
+        Milestone("path_finished", ids["横須賀市"], "横須賀市", 2),  # both finished the required course this week
+    }
+
+
+def test_cumulative_milestone_when_crossing_ten(services, municipality):
+    with services.db.scope() as session:
+        place = session.get(Municipality, municipality.id)
+        for n in range(12):
+            who = _member(session, f"U{n}", place)
+            _done(session, services, who, MINDSET, jst(16 if n < 8 else 24, 9))  # 8 before, 4 during week 48
+    found = {(m.kind, m.value) for m in data_for(services).milestones}
+    assert ("cumulative", 10) in found and not any(kind == "first_completion" for kind, _ in found)
+
+
+def test_week_bounds_are_in_japan_time(services, seeded):
+    next_week = by_name(data_for(services, W48.shift(1)))["横須賀市"]
+    assert (next_week.completions, next_week.last_week_completions) == (1, 3)
+    start, end = W48.bounds(TOKYO)
+    assert (start, end) == (datetime(2026, 11, 22, 15, tzinfo=UTC), datetime(2026, 11, 29, 15, tzinfo=UTC))
+    assert Week.containing(jst(29, 23, 59), TOKYO) == W48 and Week.containing(jst(30, 0, 0), TOKYO) == W48.shift(1)
+
+
+@pytest.mark.parametrize("text", ["2026-W60", "2026-48", "abc", "2026-W00", "2025-W53", ""])
+def test_impossible_weeks_are_refused(text):
+    with pytest.raises(ValueError):
+        Week.parse(text)
+
+
+def test_week_labels_follow_iso_years():
+    assert Week.parse("2020-w53").label == "2020-W53"
+    assert Week.containing(datetime(2027, 1, 1, 12, tzinfo=TOKYO), TOKYO).label == "2026-W53"
+
+
+def test_names_only_for_members_who_opted_in(services, seeded):
+    data = data_for(services)
+    assert [(s.text, s.municipality, s.member_name) for s in data.shares] == [
+        ("3章の図解がわかりやすかったです", "横須賀市", "山田"),
+        ("朝の15分が続けるコツでした", "横須賀市", None),
+        ("動画は1.5倍速で", None, None),
+    ]
+    text = plain_text(data, services.knowledge)
+    messages = digest_messages(data, services.knowledge)
+    rendered = json.dumps([b.to_dict() for m in messages for b in m.blocks], ensure_ascii=False)
+    for output in (text, rendered):
+        assert "山田さん" in output and "佐藤" not in output
+        assert "横須賀市のメンバー" in output and "参加メンバー" in output
+    assert "（たった10時間で社会人に必要なIT基礎知識が全て身につく!）" in text
+
+
+def test_quiet_municipalities_are_listed_not_ranked(services, seeded):
+    text = plain_text(data_for(services), services.knowledge)
+    lines = text.splitlines()
+    kamakura = next(i for i, line in enumerate(lines) if line.startswith("• *鎌倉市*"))
+    yokosuka = next(i for i, line in enumerate(lines) if line.startswith("• *横須賀市*"))
+    assert kamakura < yokosuka  # code order, not by how much was done
+    assert "修了3件（先週比 ▲2）・20時間・2人が学習・新メンバー1人・必修修了67%" in lines[yokosuka]
+    assert "🌱 今週はひと休み（1自治体）。次の一歩を楽しみにしています：葉山町" in lines
+    assert not any(line.startswith("• *葉山町*") for line in lines)
+    assert "❓ *今週の質問* 3件　よく聞かれたこと：" + f"{seeded['topic']}（2件）" in lines
+    assert "答えが見つからなかった質問：2件（ナレッジ追加のヒントになります）" in lines
+
+
+def test_members_words_are_shown_not_parsed(services, municipality):
+    with services.db.scope() as session:
+        who = _member(session, "U9", session.get(Municipality, municipality.id))
+        sharing.add_share(session, who, "<!channel> <https://evil.example|click> & more", None, jst(24, 9))
+    blocks = json.dumps([b.to_dict() for b in digest_messages(data_for(services), services.knowledge)[0].blocks])
+    assert "<!channel>" not in blocks and "&lt;!channel&gt;" in blocks and "&amp; more" in blocks
+
+
+# --- Block Kit limits -------------------------------------------------------------------------------
+
+
+def _big_digest() -> DigestData:
+    places = tuple(
+        MunicipalityWeek(
+            id=n,
+            name=f"テスト自治体{n:04d}",
+            code=f"{100000 + n}",
+            digest_channel_id=None,
+            completions=0 if n % 7 == 0 else n % 40 + 1,
+            hours=n * 1.5,
+            learners=n % 9,
+            new_members=n % 3,
+            on_path=10,
+            path_done=n % 11,
+            path_progress=(n % 11) / 10,
+            last_week_completions=n % 13,
+        )
+        for n in range(1741)
+    )
+    shares = tuple(
+        SharedTip("長い共有" * 300, n, f"テスト自治体{n:04d}", None, None, datetime(2026, 11, 24, tzinfo=UTC))
+        for n in range(50)
+    )
+    milestones = tuple(Milestone("path_finished", n, f"テスト自治体{n:04d}", 2) for n in range(0, 1741, 2))
+    totals = Totals(100, 10.0, 50, 5, 90, 1500, 1741)
+    return DigestData("2026-W48", W48.monday, W48.sunday, places, totals, shares, milestones)
+
+
+def test_block_kit_stays_within_limits_for_1741_municipalities(services):
+    data = _big_digest()
+    messages = digest_messages(data, services.knowledge)
+    assert len(messages) > 1
+    text = ""
+    for message in messages:
+        blocks = [b.to_dict() for b in message.blocks]
+        assert len(blocks) <= MAX_BLOCKS and message.text and len(message.text) <= SECTION_LIMIT
+        for block in blocks:
+            if block["type"] == "section":
+                assert len(block["text"]["text"]) <= SECTION_LIMIT
+                text += block["text"]["text"] + "\n"
+            if block["type"] == "header":
+                assert len(block["text"]["text"]) <= 150
+    assert "🧵 続きはスレッドに" in json.dumps([b.to_dict() for b in messages[0].blocks], ensure_ascii=False)
+    for place in data.municipalities:  # every municipality is somewhere: a line, or the quiet list
+        assert place.name in text
+
+
+def test_send_puts_the_overflow_in_the_thread(services, fake_slack):
+    with services.db.engine.begin() as connection:
+        connection.execute(
+            insert(Municipality), [{"name": f"自治体{n:04d}", "code": f"{100000 + n}"} for n in range(1741)]
+        )
+        ids = connection.scalars(select(Municipality.id)).all()
+        connection.execute(
+            insert(Member),
+            [{"slack_team_id": "T1", "slack_user_id": f"U{i}", "municipality_id": i, "role": "learner"} for i in ids],
+        )
+        members = connection.execute(select(Member.id, Member.municipality_id)).all()
+        connection.execute(
+            insert(Completion),
+            [
+                {"member_id": m, "municipality_id": p, "course_key": "free:x", "title_snapshot": "x", "hours": 1.0}
+                | {"completed_at": jst(24, 9), "source": "import"}
+                for m, p in members
+                if p % 5
+            ],
+        )
+    results = sender.send_digest(services, web_client(services.settings), W48)
+    assert [r.state for r in results] == ["posted"]
+    posts = fake_slack.of("chat.postMessage")
+    assert len(posts) > 1 and "thread_ts" not in posts[0].args
+    assert all(p.args["thread_ts"] == results[0].message_ts for p in posts[1:])
+    for post in posts:
+        blocks = blocks_of(post)
+        assert len(blocks) <= MAX_BLOCKS and post.args["text"]
+        assert all(len(b["text"]["text"]) <= SECTION_LIMIT for b in blocks if b["type"] == "section")
+
+
+# --- sending exactly once ---------------------------------------------------------------------------
+
+
+def send(services, week: Week = W48, **options):
+    return sender.send_digest(services, web_client(services.settings), week, **options)
+
+
+def runs(services) -> dict[str, DigestRun]:
+    with services.db.scope() as session:
+        return {r.channel_id: r for r in session.scalars(select(DigestRun).where(DigestRun.iso_week == "2026-W48"))}
+
+
+def test_sending_twice_posts_once_per_channel(services, fake_slack, seeded):
+    first = send(services)
+    assert [(r.channel, r.state) for r in first] == [("CSHARED", "posted"), ("CKAMA", "posted")]
+    assert [(r.channel, r.state) for r in send(services)] == [("CSHARED", "skipped"), ("CKAMA", "skipped")]
+    posts = fake_slack.of("chat.postMessage")
+    assert [p.args["channel"] for p in posts] == ["CSHARED", "CKAMA"]
+    shared, own = (json.dumps(blocks_of(p), ensure_ascii=False) for p in posts)
+    assert "今週の学び報告（2026-W48・11/23〜11/29）" in shared and "横須賀市" in shared and "葉山町" in shared
+    assert "鎌倉市" in own and "横須賀市" not in own  # a municipality's channel gets its own slice
+    assert "全体" in own  # ...and the totals, for context
+    recorded = runs(services)
+    assert {c: (r.state, r.attempts, r.message_ts) for c, r in recorded.items()} == {
+        r.channel: ("posted", 1, r.message_ts) for r in first
+    }
+
+
+def test_a_failure_on_the_second_channel_is_completed_by_the_next_run(services, fake_slack, seeded, monkeypatch):
+    original, failed = fake_slack._record, []
+
+    def fail_kamakura_once(call):
+        if call.method == "chat.postMessage" and call.args.get("channel") == "CKAMA" and not failed:
+            failed.append(call)
+            fake_slack.fail_next("chat.postMessage", "internal_error")
+        return original(call)
+
+    monkeypatch.setattr(fake_slack, "_record", fail_kamakura_once)
+    assert [r.state for r in send(services)] == ["posted", "failed"]
+    assert runs(services)["CKAMA"].state == "failed" and "internal_error" in runs(services)["CKAMA"].error
+    assert [r.state for r in send(services)] == ["skipped", "posted"]
+    assert [p.args["channel"] for p in fake_slack.of("chat.postMessage")] == ["CSHARED", "CKAMA", "CKAMA"]
+    assert runs(services)["CKAMA"].attempts == 2 and runs(services)["CKAMA"].error is None
+
+
+def test_channel_not_found_is_recorded_with_what_to_do(services, fake_slack, seeded):
+    fake_slack.fail_next("chat.postMessage", "channel_not_found")
+    results = send(services)
+    assert [r.state for r in results] == ["failed", "posted"]  # the other channel still gets its digest
+    error = runs(services)["CSHARED"].error
+    assert results[0].error == error and "CSHARED" in error and "DXBOT_DIGEST_CHANNEL" in error
+    fake_slack.reset()
+    fake_slack.fail_next("chat.postMessage", "not_in_channel")
+    assert "/invite @dxbot" in send(services)[0].error
+
+
+def test_rate_limited_posts_are_retried(services, fake_slack, seeded):
+    fake_slack.fail_next("chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "1"})
+    assert [r.state for r in send(services)] == ["posted", "posted"]
+    assert [p.args["channel"] for p in fake_slack.of("chat.postMessage")] == ["CSHARED", "CSHARED", "CKAMA"]
+
+
+def test_force_posts_again(services, fake_slack, seeded):
+    send(services)
+    assert [r.state for r in send(services, force=True)] == ["posted", "posted"]
+    assert len(fake_slack.of("chat.postMessage")) == 4
+    assert {r.attempts for r in runs(services).values()} == {2}
+
+
+def test_a_crashed_run_is_taken_over_only_when_stale(services):
+    now = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
+    with services.db.scope() as session:
+        assert claim_run(session, "2026-W48", "C1", now)
+    with services.db.scope() as session:
+        assert not claim_run(session, "2026-W48", "C1", now + timedelta(minutes=5))  # another run is posting
+    with services.db.scope() as session:
+        assert not claim_run(session, "2026-W48", "C1", now + timedelta(minutes=5), force=True)
+    with services.db.scope() as session:
+        assert claim_run(session, "2026-W48", "C1", now + timedelta(minutes=11))  # that one crashed
+    with services.db.scope() as session:
+        assert run(session, "2026-W48", "C1").attempts == 2
+
+
+def test_missing_digest_channel_is_a_clear_error(services):
+    broken = replace(services, settings=replace(services.settings, digest_channel=None))
+    with pytest.raises(ConfigError, match="DXBOT_DIGEST_CHANNEL"):
+        sender.send_digest(broken, web_client(services.settings), W48)
+
+
+# --- the chart ------------------------------------------------------------------------------------
+
+
+def test_chart_is_uploaded_in_the_thread_when_there_is_data(services, fake_slack, seeded):
+    shared = send(services)[0]
+    complete = fake_slack.wait_for("files.completeUploadExternal")
+    assert len(fake_slack.of("files.getUploadURLExternal")) == 1 and len(complete) == 1
+    assert complete[0].args["channel_id"] == "CSHARED" and complete[0].args["thread_ts"] == shared.message_ts
+    assert "142018=横須賀市" in complete[0].args["initial_comment"]
+    assert fake_slack.of("upload")[0].args["bytes"] > 1000
+
+
+def test_no_data_means_no_chart_and_a_kind_post(services, fake_slack, municipality):
+    assert [r.state for r in send(services)] == ["posted"]
+    assert fake_slack.of("files.getUploadURLExternal") == []
+    assert "今週の記録はまだありません" in fake_slack.of("chat.postMessage")[0].args["text"]
+
+
+def test_a_broken_chart_never_blocks_the_post(services, fake_slack, seeded, monkeypatch):
+    monkeypatch.setattr(sender, "weekly_chart", lambda *_: 1 / 0)
+    assert [r.state for r in send(services)] == ["posted", "posted"]
+    assert fake_slack.of("files.getUploadURLExternal") == []
+
+
+def test_weekly_chart_labels_are_ascii(services, seeded):
+    weeks = [W48.shift(n - 7) for n in range(8)]
+    data = data_for(services)
+    png, legend = sender.weekly_chart(
+        {m.id: [0] * 7 + [m.completions] for m in data.municipalities}, data.municipalities, weeks
+    )
+    assert png.startswith(b"\x89PNG") and legend == "142018=横須賀市、142000=鎌倉市"
+    assert sender.weekly_chart({}, data.municipalities, weeks) is None
+
+
+# --- the CLI --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def dxbot_cli(database_url, monkeypatch):
+    """bot.cli with the digest commands (registered here until bot/cli.py calls register itself)."""
+    from bot import cli
+
+    if not any(group.name == "digest" for group in cli.cli.registered_groups):
+        register(cli.cli)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return cli
+
+
+def test_cli_preview_json(services, seeded, dxbot_cli):
+    result = CliRunner().invoke(dxbot_cli.cli, ["digest", "preview", "--week", "2026-W48", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["week"], data["first_day"], data["totals"]["completions"]) == ("2026-W48", "2026-11-23", 5)
+    yokosuka = next(m for m in data["municipalities"] if m["name"] == "横須賀市")
+    assert (yokosuka["completions"], yokosuka["hours"], yokosuka["learners"], yokosuka["new_members"]) == (
+        3,
+        20.0,
+        2,
+        1,
+    )
+    assert {s["member_name"] for s in data["shares"]} == {"山田", None}
+
+
+def test_cli_preview_text_defaults_to_this_week(services, dxbot_cli):
+    result = CliRunner().invoke(dxbot_cli.cli, ["digest", "preview"])
+    assert result.exit_code == 0, result.output
+    assert Week.containing(datetime.now(UTC), TOKYO).label in result.output
+
+
+@pytest.mark.parametrize("week", ["2026-W60", "2026-48", "abc"])
+def test_cli_bad_week_is_one_line_and_exit_2(dxbot_cli, monkeypatch, capsys, week):
+    monkeypatch.setattr(sys, "argv", ["dxbot", "digest", "preview", "--week", week])
+    with pytest.raises(SystemExit) as exited:
+        dxbot_cli.main()
+    assert exited.value.code == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and error.startswith("dxbot: --week") and week in error
+
+
+# --- the clock ------------------------------------------------------------------------------------
+
+
+def test_scheduler_runs_on_monday_9_in_tokyo(services):
+    scheduler = build_scheduler(services)
+    job = scheduler.get_job(JOB_ID)
+    upcoming = job.trigger.get_next_fire_time(None, jst(25, 12))
+    assert upcoming == jst(30, 9) and upcoming.weekday() == 0 and upcoming.utcoffset() == timedelta(hours=9)
+    assert job.coalesce and job.max_instances == 1 and job.misfire_grace_time >= 24 * 3600
+    assert job.func is send_last_week
+
+
+def test_one_missed_run_is_caught_up(services):
+    trigger = build_scheduler(services).get_job(JOB_ID).trigger
+    assert missed_run(trigger, jst(30, 15)) == jst(30, 9)  # down at 09:00, back at 15:00: run now
+    assert missed_run(trigger, jst(4, 12, month=12)) is None  # back on Friday: too late, wait for Monday
+    assert missed_run(trigger, jst(30, 8)) is None
+    assert Week.containing(jst(30, 9), TOKYO).shift(-1) == W48  # Monday's run sends the week that just ended

@@ -1,0 +1,159 @@
+"""`/dx share`, the share modal, `/dx privacy` and `/dx digest` over signed HTTP; `dxbot members role`."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from db import repo, sharing
+from db.digest import Week, digest_data
+from db.models import Share
+from tests.fakes.slack import FakeSlack
+
+IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
+
+
+def reply(fake_slack: FakeSlack, count: int = 1) -> dict:
+    return fake_slack.wait_for("response_url", count)[count - 1].args
+
+
+def reply_text(fake_slack: FakeSlack, count: int = 1) -> str:
+    found = reply(fake_slack, count)
+    return found["text"] + "\n" + json.dumps(found.get("blocks", []), ensure_ascii=False)
+
+
+def shares(services) -> list[Share]:
+    with services.db.scope() as session:
+        return list(session.scalars(select(Share).order_by(Share.id)))
+
+
+def this_week(services):
+    tz = services.settings.tz
+    with services.db.scope() as session:
+        return digest_data(session, Week.containing(services.now(), tz), tz)
+
+
+def submit(slack, text: str, lang: str = "ja"):
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T1", "domain": "dx"},
+        "user": {"id": "U1", "username": "user-u1", "team_id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": "trigger-modal",
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": "share_modal",
+            "private_metadata": lang,
+            "state": {"values": {"share_text": {"text": {"type": "plain_text_input", "value": text}}}},
+        },
+    }
+    return slack.form({"payload": json.dumps(payload)})
+
+
+def test_share_with_text_is_stored_and_confirmed(slack, fake_slack, services, municipality):
+    slack.command("join 横須賀市")
+    fake_slack.wait_for("response_url", 1)
+    assert slack.command("share ITパスポートの講座は3章の図解がわかりやすかったです").status == 200
+    confirmed = reply(fake_slack, 2)
+    assert confirmed["response_type"] == "ephemeral"
+    assert "共有ありがとうございます" in confirmed["text"] and IT_BASICS in confirmed["text"]
+    assert "お名前は載りません" in confirmed["text"]
+    [share] = shares(services)
+    assert (share.course_id, share.municipality_id) == ("kanagawa-it-basics-10h", municipality.id)
+    assert [(s.text, s.municipality, s.member_name) for s in this_week(services).shares] == [
+        ("ITパスポートの講座は3章の図解がわかりやすかったです", "横須賀市", None)
+    ]
+
+
+def test_share_before_joining_asks_to_join(slack, fake_slack, services):
+    slack.command("share 毎朝15分だけ進めるのが続けるコツでした")
+    text = reply_text(fake_slack)
+    assert "共有ありがとうございます" in text and "/dx join" in text
+    assert shares(services)[0].course_id is None
+
+
+def test_share_without_text_opens_the_modal(slack, fake_slack):
+    slack.command("share")
+    [opened] = fake_slack.wait_for("views.open")
+    view = opened.args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert opened.args["trigger_id"].startswith("trigger-") and view["callback_id"] == "share_modal"
+    assert view["blocks"][0]["block_id"] == "share_text"
+
+
+def test_modal_submission_stores_and_confirms_by_dm(slack, fake_slack, services, municipality):
+    assert submit(slack, "動画は1.5倍速で、メモを取りながら見ると続きます").status == 200
+    [message] = fake_slack.wait_for("chat.postMessage")
+    assert message.args["channel"] == "U1" and "共有ありがとうございます" in message.args["text"]
+    assert [s.text for s in shares(services)] == ["動画は1.5倍速で、メモを取りながら見ると続きます"]
+
+
+def test_empty_modal_submission_is_refused_in_the_form(slack, fake_slack, services):
+    response = submit(slack, "   ")
+    assert response.status == 200
+    assert json.loads(response.body)["response_action"] == "errors"
+    assert "share_text" in json.loads(response.body)["errors"]
+    assert shares(services) == [] and fake_slack.of("chat.postMessage") == []
+
+
+def test_privacy_names_on_and_off(slack, fake_slack, services, municipality):
+    slack.command("join 横須賀市")
+    slack.command("privacy")
+    assert "いまは「載せない」" in reply_text(fake_slack, 2)
+
+    slack.command("privacy names on")  # keywords only: the reply stays Japanese
+    assert "お名前（Staff Member）を載せます" in reply_text(fake_slack, 3)
+    assert fake_slack.of("users.info")[0].args["user"] == "U1"
+    slack.command("share 過去問は午後から解くと効率的でした")
+    assert "Staff Member" in reply_text(fake_slack, 4)
+    assert this_week(services).shares[0].member_name == "Staff Member"
+
+    slack.command("privacy names off")
+    assert "載せない設定にしました" in reply_text(fake_slack, 5)
+    assert this_week(services).shares[0].member_name is None
+    with services.db.scope() as session:
+        forgotten = repo.member(session, "T1", "U1")
+        assert forgotten.show_name is False and forgotten.display_name is None  # opting out forgets the name
+
+
+def test_digest_preview_for_a_coordinator(slack, fake_slack, services, municipality):
+    with services.db.scope() as session:
+        sharing.set_role(session, repo.member(session, "T1", "U1"), "coordinator")
+    slack.command("join 横須賀市")
+    slack.command("done ITパスポート")
+    fake_slack.wait_for("response_url", 2)
+    slack.command("digest")
+    preview = reply(fake_slack, 3)
+    text = reply_text(fake_slack, 3)
+    assert preview["response_type"] == "ephemeral" and len(preview["blocks"]) <= 50
+    assert "今週の学び報告" in text and "プレビュー" in text and "横須賀市" in text and "修了1件" in text
+    assert fake_slack.of("chat.postMessage") == []  # nothing is posted
+
+
+def test_digest_preview_is_refused_kindly_to_a_learner(slack, fake_slack):
+    slack.command("digest")
+    text = reply_text(fake_slack)
+    assert "コーディネーター向け" in text and "dxbot members role U1 coordinator" in text
+    assert "今週の学び報告" not in text
+
+
+def test_members_role_cli(services, database_url, monkeypatch):
+    from bot import cli
+    from bot.cli_digest import register
+
+    if not any(group.name == "members" for group in cli.cli.registered_groups):  # until bot/cli.py registers it
+        register(cli.cli)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    with services.db.scope() as session:
+        repo.member(session, "T1", "U7")
+    result = CliRunner().invoke(cli.cli, ["members", "role", "U7", "coordinator"])
+    assert result.exit_code == 0 and "U7 is now coordinator" in result.output
+    with services.db.scope() as session:
+        assert repo.member(session, "T1", "U7").role == "coordinator"
+    unknown = CliRunner().invoke(cli.cli, ["members", "role", "U404", "admin"])
+    assert isinstance(unknown.exception, cli.UserError) and "U404" in str(unknown.exception)
+    bad_role = CliRunner().invoke(cli.cli, ["members", "role", "U7", "boss"])
+    assert isinstance(bad_role.exception, cli.UserError)
