@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from bot import digest as sender
 from bot.app import web_client
-from bot.cli_digest import register
 from bot.scheduler import JOB_ID, build_scheduler, missed_run, send_last_week
 from bot.settings import ConfigError
 from db import repo, sharing
@@ -451,11 +450,9 @@ def test_weekly_chart_labels_are_ascii(services, seeded):
 
 @pytest.fixture
 def dxbot_cli(database_url, monkeypatch):
-    """bot.cli with the digest commands (registered here until bot/cli.py calls register itself)."""
+    """bot.cli, in process, on the suite's database."""
     from bot import cli
 
-    if not any(group.name == "digest" for group in cli.cli.registered_groups):
-        register(cli.cli)
     monkeypatch.setenv("DATABASE_URL", database_url)
     return cli
 

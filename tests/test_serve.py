@@ -8,6 +8,8 @@ import socket
 import subprocess
 import time
 import urllib.request
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -69,3 +71,49 @@ def test_done_when_for_the_foundation(served, fake_slack):
     assert "たった10時間で社会人に必要なIT基礎知識が全て身につく!" in json.dumps(progress["blocks"], ensure_ascii=False)
     served.command("done " + "x" * 3000)
     assert "/dx done" in fake_slack.wait_for("response_url", 4)[3].args["text"]
+
+
+def test_done_when_for_the_digest(served, fake_slack, tmp_path):
+    """Issue C: after a join and two completions the preview shows them, and sending twice posts once."""
+    served.command("join 横須賀市")
+    served.command("done ITパスポート")
+    served.command("done 基本情報")
+    fake_slack.wait_for("response_url", 3)
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": fake_slack.api_url,
+        "DXBOT_DIGEST_CHANNEL": "CSHARED",
+    }
+    week = datetime.now(ZoneInfo("Asia/Tokyo")).strftime("%G-W%V")
+    preview = json.loads(dxbot("digest", "preview", "--week", week, "--json", cwd=tmp_path, env=env).stdout)
+    yokosuka = next(m for m in preview["municipalities"] if m["name"] == "横須賀市")
+    assert yokosuka["completions"] == 2 and preview["week"] == week
+
+    fake_slack.reset()
+    first = dxbot("digest", "send", "--week", week, cwd=tmp_path, env=env)
+    second = dxbot("digest", "send", "--week", week, cwd=tmp_path, env=env)
+    assert first.returncode == 0 and "posted" in first.stdout, first.stderr
+    assert second.returncode == 0 and "skipped" in second.stdout
+    top_level = [c for c in fake_slack.of("chat.postMessage") if not c.args.get("thread_ts")]
+    assert [c.args["channel"] for c in top_level] == ["CSHARED"]
+
+
+def test_scheduler_starts_and_shows_its_next_run(tmp_path, fake_slack):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "DXBOT_"))},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'clock.sqlite3'}",
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": fake_slack.api_url,
+        "DXBOT_DIGEST_CHANNEL": "CSHARED",
+    }
+    assert dxbot("db", "upgrade", cwd=tmp_path, env=env).returncode == 0
+    clock = subprocess.Popen([DXBOT, "scheduler"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline, seen = time.monotonic() + 30, ""
+        while "next digest run" not in seen and time.monotonic() < deadline:
+            seen += clock.stderr.readline()
+        assert "next digest run: " in seen and "09:00:00+09:00" in seen
+    finally:
+        clock.terminate()
+        clock.wait(timeout=10)
