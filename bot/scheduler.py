@@ -15,11 +15,14 @@ from bot.app import web_client
 from bot.digest import send_digest, shared_channel
 from bot.services import Services
 from bot.settings import ConfigError, Settings
+from db import repo
 from db.digest import Week
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "weekly_digest"
+HOUSEKEEPING_JOB_ID = "forget_old_events"
+EVENT_MEMORY = timedelta(days=1)  # Slack retries a delivery for minutes, not days
 # How late a run may still happen (the process was down or asleep at the time). Shorter than the weekly
 # period, so at most one missed run is caught up, and soon enough that "last week" is still last week.
 CATCH_UP = timedelta(days=3)
@@ -43,6 +46,14 @@ def build_scheduler(services: Services) -> BlockingScheduler:
         max_instances=1,
         misfire_grace_time=int(CATCH_UP.total_seconds()),
         **({"next_run_time": missed} if missed else {}),
+    )
+    scheduler.add_job(
+        forget_old_events,
+        CronTrigger(hour=4, timezone=settings.tz),
+        args=(services,),
+        id=HOUSEKEEPING_JOB_ID,
+        name="forget old Slack event ids",
+        coalesce=True,
     )
     return scheduler
 
@@ -72,6 +83,13 @@ def send_last_week(services: Services) -> None:
     log.info("sending the digest of %s", week.label)
     for result in send_digest(services, web_client(services.settings), week):  # retries when rate-limited
         log.info("digest %s → %s: %s %s", week.label, result.channel, result.state, result.error or "")
+
+
+def forget_old_events(services: Services) -> None:
+    """Keep the retry de-duplication table small: event ids are only needed while Slack may retry."""
+    with services.db.scope() as session:
+        forgotten = repo.forget_events_before(session, services.now() - EVENT_MEMORY)
+    log.info("forgot %d Slack event ids older than %s", forgotten, EVENT_MEMORY)
 
 
 def run(services: Services) -> None:

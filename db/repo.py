@@ -174,6 +174,11 @@ def claim_event(session: Session, event_id: str) -> bool:
     return True
 
 
+def forget_events_before(session: Session, cutoff: datetime) -> int:
+    """Drop event ids older than Slack's retry window; returns how many were dropped."""
+    return session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff)).rowcount
+
+
 # --- questions and feedback -------------------------------------------------------------------
 
 

@@ -506,3 +506,20 @@ def test_one_missed_run_is_caught_up(services):
     assert missed_run(trigger, jst(4, 12, month=12)) is None  # back on Friday: too late, wait for Monday
     assert missed_run(trigger, jst(30, 8)) is None
     assert Week.containing(jst(30, 9), TOKYO).shift(-1) == W48  # Monday's run sends the week that just ended
+
+
+def test_old_event_ids_are_forgotten_daily(services):
+    from bot.scheduler import HOUSEKEEPING_JOB_ID, forget_old_events
+    from db.models import ProcessedEvent
+
+    with services.db.scope() as session:
+        session.add_all(
+            [
+                ProcessedEvent(event_id="Ev-old", received_at=services.now() - timedelta(days=2)),
+                ProcessedEvent(event_id="Ev-new", received_at=services.now() - timedelta(minutes=5)),
+            ]
+        )
+    assert build_scheduler(services).get_job(HOUSEKEEPING_JOB_ID).func is forget_old_events
+    forget_old_events(services)
+    with services.db.scope() as session:
+        assert [e.event_id for e in session.query(ProcessedEvent)] == ["Ev-new"]

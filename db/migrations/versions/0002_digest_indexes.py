@@ -6,7 +6,7 @@ reads (course_id, member_id, completed_at). The two narrower indexes they extend
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-30
+Create Date: 2026-11-23
 
 """
 
