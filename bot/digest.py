@@ -12,13 +12,13 @@ from matplotlib.figure import Figure
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.messages import t
 from bot.services import Services
 from bot.settings import ConfigError, Settings
 from db import digest
 from db.digest import DigestData, MunicipalityWeek, Week
-from handlers.blocks import as_dicts
-from handlers.digest_blocks import DigestMessage, digest_messages, escape
+from handlers.blocks import as_dicts, escape
+from handlers.digest_blocks import DigestMessage, digest_messages
+from knowledge.messages import t
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.messages import language_of, t
 from bot.services import Services
 from db import repo
 from handlers import blocks
 from handlers.command import Request, apologise_on_failure, from_body
 from knowledge.answer import QUESTION_LIMIT, Answer, Turn
+from knowledge.messages import language_of, t
 from knowledge.text import clean_input
 
 log = logging.getLogger(__name__)

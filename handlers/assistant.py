@@ -8,9 +8,9 @@ import logging
 from slack_bolt import App, Assistant
 from slack_sdk.errors import SlackApiError
 
-from bot.messages import language_of, t
 from handlers.ask import answer_and_log, answer_blocks, strip_mentions, thread_turns
 from handlers.blocks import escape
+from knowledge.messages import language_of, t
 
 log = logging.getLogger(__name__)
 

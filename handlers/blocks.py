@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import html
+from collections.abc import Iterable, Sequence
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -16,10 +17,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.messages import Lang, t
 from knowledge.answer import Citation
 from knowledge.courses import Match
 from knowledge.kb import Course
+from knowledge.messages import Lang, t
 
 SECTION_LIMIT = 3000
 CHOICE_BLOCK = "done_choice_"
@@ -111,15 +112,15 @@ def course_label(course: Course, lang: Lang) -> str:
 
 
 def escape(text: str) -> str:
-    """Text from a member or the model shown as written: no @channel, no disguised links (Slack mrkdwn)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text from a member or the model shown as written: no <!channel>, no disguised links (Slack mrkdwn)."""
+    return html.escape(text, quote=False)
 
 
 def answer(
     *, text: str, sources: Sequence[Citation], question_id: int | None, lang: Lang, shareable: bool = False
 ) -> list[Block]:
     """An answer: its text, the sources with links and as-of dates, 👍/👎 (and "share in channel")."""
-    blocks: list[Block] = [section(chunk) for chunk in _chunks(escape(text))]
+    blocks: list[Block] = [section(chunk) for chunk in pack(escape(text).split("\n\n"), separator="\n\n")]
     if sources:
         blocks.append(context(*(_source_line(n, s, lang) for n, s in enumerate(sources, start=1))))
     if question_id is not None:
@@ -149,15 +150,15 @@ def _source_line(n: int, source: Citation, lang: Lang) -> str:
     return f"[{n}] {link}（{t('as_of_label', lang, date=source.as_of.isoformat())}）"
 
 
-def _chunks(text: str, limit: int = SECTION_LIMIT) -> list[str]:
-    """Split on paragraph breaks so that each section stays within Slack's 3,000 characters."""
-    chunks, current = [], ""
-    for paragraph in text.split("\n\n"):
-        candidate = f"{current}\n\n{paragraph}" if current else paragraph
-        if len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        current = clip(paragraph, limit)
-    return [*chunks, current] if current else chunks
+def pack(parts: Iterable[str], separator: str = "\n", limit: int = SECTION_LIMIT) -> list[str]:
+    """Parts joined into as few texts of at most `limit` characters as possible (for sections); a longer
+    part is cut."""
+    texts: list[str] = []
+    current = ""
+    for part in parts:
+        part = clip(part, limit)
+        if current and len(current) + len(separator) + len(part) > limit:
+            texts.append(current)
+            current = ""
+        current = f"{current}{separator}{part}" if current else part
+    return [*texts, current] if current else texts

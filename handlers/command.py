@@ -12,9 +12,9 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.messages import Lang, t
 from bot.services import Services
 from handlers.blocks import as_dicts, text_blocks
+from knowledge.messages import Lang, t
 
 log = logging.getLogger(__name__)
 

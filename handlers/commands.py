@@ -7,9 +7,9 @@ from dataclasses import replace
 
 from slack_bolt import App
 
-from bot.messages import Lang, language_of, t
 from handlers import ask, learning, sharing, subsidy
 from handlers.command import Handler, Request, apologise_on_failure, from_body
+from knowledge.messages import Lang, language_of, t
 
 SUBCOMMANDS: dict[str, Handler] = {
     "join": learning.join,

@@ -6,7 +6,6 @@ into thread replies, each within the same limits.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,10 +22,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.messages import Lang, t
 from db.digest import CourseCount, DigestData, Milestone, MunicipalityWeek, QuestionStats, SharedTip
-from handlers.blocks import SECTION_LIMIT, clip, context, section
+from handlers.blocks import clip, context, escape, pack, section
 from knowledge.kb import Knowledge
+from knowledge.messages import Lang, t
 
 MAX_BLOCKS = 50
 PAGE_CHARS = 12_000  # well under Slack's limits, so that each post stays readable
@@ -211,25 +210,7 @@ def _blocks(part: _Part) -> list[Block]:
         return [DividerBlock()]
     if part.kind == "context":
         return [context(*(escape(line) for line in part.lines))]
-    return [section(text) for text in _pack(escape(line) for line in part.lines)]
-
-
-def escape(text: str) -> str:
-    """Members' words are shown, never parsed: no <!channel>, no links or mentions smuggled in."""
-    return html.escape(text, quote=False)
-
-
-def _pack(lines: Iterable[str], limit: int = SECTION_LIMIT) -> list[str]:
-    """Lines joined into as few texts of at most `limit` characters as possible; a longer line is cut."""
-    texts: list[str] = []
-    current = ""
-    for line in lines:
-        line = clip(line, limit)
-        if current and len(current) + 1 + len(line) > limit:
-            texts.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    return [*texts, current] if current else texts
+    return [section(text) for text in pack(escape(line) for line in part.lines)]
 
 
 def _paginate(blocks: Sequence[Block]) -> list[list[Block]]:

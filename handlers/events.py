@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.messages import t
 from handlers.ask import answer_in_thread, strip_mentions, thread_turns
+from knowledge.messages import t
 
 
 def register(app: App) -> None:

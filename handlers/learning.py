@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 
-from bot.messages import t
 from db import repo
 from db.models import Completion, Member
 from handlers import blocks
 from handlers.command import Request, apologise_on_failure, from_body
 from knowledge.courses import CourseMatcher
 from knowledge.kb import Course
+from knowledge.messages import t
 from knowledge.text import clean_input, rank_names
 
 COURSE_TEXT_LIMIT = 200

@@ -5,13 +5,13 @@ from __future__ import annotations
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.messages import Lang, t
 from bot.services import Services
 from db import repo, sharing
 from db.digest import Week, digest_data
 from handlers.command import Request
 from handlers.digest_blocks import SHARE_ACTION, SHARE_BLOCK, SHARE_MODAL, digest_messages, share_modal
 from knowledge.courses import CourseMatcher
+from knowledge.messages import Lang, t
 from knowledge.text import clean_input
 
 SHARE_LIMIT = 500

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from bot.messages import t
 from handlers import blocks
 from handlers.command import Request
-from knowledge.subsidy import SubsidyInputError, calculate, parse_slack_request
+from knowledge.messages import t
+from knowledge.subsidy import SubsidyInputError, calculate, parse_request_text
 
 
 def subsidy(request: Request) -> None:
     try:
-        estimate = calculate(
-            request.services.editions, **parse_slack_request(request.text), on=request.services.today()
-        )
+        estimate = calculate(request.services.editions, **parse_request_text(request.text), on=request.services.today())
     except SubsidyInputError as problem:
         request.reply(f"{problem}\n{t('subsidy_usage', request.lang)}")
         return

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.messages import Lang, language_of, t
 from knowledge.kb import Entry, Knowledge
 from knowledge.llm import ChatMessage, ChatModel, ModelUnavailable
+from knowledge.messages import Lang, language_of, t
 from knowledge.search import SearchIndex
 from knowledge.subsidy import Edition, edition_for
 

@@ -16,8 +16,8 @@ from typing import Any, Generic, Literal, TypeVar, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from bot.messages import bilingual
 from knowledge.kb import DATA_DIR, KnowledgeError, Source
+from knowledge.messages import bilingual
 
 EDITIONS_DIR = DATA_DIR / "subsidy"
 
@@ -250,7 +250,7 @@ _LABELS = {
 _REQUIRED = ("hours", "cost_per_person", "size")
 
 
-def parse_slack_request(text: str) -> dict[str, Any]:
+def parse_request_text(text: str) -> dict[str, Any]:
     """Keyword arguments for `calculate` (all but `on`) read from free Japanese or English text.
 
     Raise SubsidyInputError naming what is missing or given twice.

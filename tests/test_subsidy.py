@@ -15,7 +15,7 @@ from knowledge.subsidy import (
     calculate,
     edition_for,
     load_editions,
-    parse_slack_request,
+    parse_request_text,
 )
 
 FY2024 = date(2024, 8, 26)
@@ -196,12 +196,12 @@ def test_bad_input_gives_one_bilingual_line(editions, bad):
         ),
     ],
 )
-def test_parse_slack_request(text, expected):
-    assert parse_slack_request(text) == expected
+def test_parse_request_text(text, expected):
+    assert parse_request_text(text) == expected
 
 
 def test_parsed_request_feeds_the_calculator(editions):
-    result = calculate(editions, **parse_slack_request("60時間 30万円 中小"), on=FY2024)
+    result = calculate(editions, **parse_request_text("60時間 30万円 中小"), on=FY2024)
     assert result.total == 282_600
 
 
@@ -216,7 +216,7 @@ def test_parsed_request_feeds_the_calculator(editions):
         ("60時間 1.23456万円 中小", "whole yen"),
     ],
 )
-def test_parse_slack_request_says_what_is_missing(text, named):
+def test_parse_request_text_says_what_is_missing(text, named):
     with pytest.raises(SubsidyInputError, match=named) as raised:
-        parse_slack_request(text)
+        parse_request_text(text)
     assert "\n" not in str(raised.value)

@@ -1,4 +1,7 @@
-"""Every user-facing string, Japanese first (the default) and English, written for non-technical staff."""
+"""Every user-facing string, Japanese first (the default) and English, written for non-technical staff.
+
+It lives in knowledge/ because answers and subsidy notes are written in it too: handlers and bot import
+downwards from here, and nothing below imports upwards."""
 
 from __future__ import annotations
 
