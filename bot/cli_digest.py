@@ -10,7 +10,7 @@ import typer
 
 from bot.cli_support import UserError, load_services, load_settings, print_json
 from bot.settings import Settings
-from db import sharing
+from db import repo
 from db.digest import Week
 from db.models import ROLES
 from handlers.digest_blocks import plain_text
@@ -95,13 +95,13 @@ def members_role(
     if role not in ROLES:
         raise UserError(f"ROLE must be one of {', '.join(ROLES)}, not {role!r}")
     with load_services().db.scope() as session:
-        found = sharing.members_by_user(session, user, team)
+        found = repo.members_by_user(session, user, team)
         if not found:
             raise UserError(f"no member with Slack user ID {user}: they appear once they have used /dx")
         if len(found) > 1:
             teams = ", ".join(m.slack_team_id for m in found)
             raise UserError(f"{user} is in several workspaces ({teams}): add --team")
-        sharing.set_role(session, found[0], role)
+        repo.set_role(session, found[0], role)
     typer.echo(f"{user} is now {role}")
 
 

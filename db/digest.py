@@ -20,6 +20,7 @@ TOP_COURSES = 3
 TOP_TOPICS = 5
 SHARES_LIMIT = 50  # a digest is read, not searched: older tips of a busy week stay in the database
 MILESTONES = (10, 50, 100, 500, 1000)
+MIN_NAMED_GROUP = 3  # a tip credited to a municipality of fewer members would point at its author
 STALE_AFTER = timedelta(minutes=10)  # a run still pending after this crashed: another may take it over
 _WEEK = re.compile(r"(\d{4})-W(\d{2})", re.IGNORECASE)
 
@@ -96,11 +97,12 @@ class MunicipalityWeek:
     path_done: int = 0  # ... who have finished every required course of it
     path_progress: float | None = None  # path_done / on_path, None without anyone on a path
     last_week_completions: int = 0
+    shares: int = 0
     top_courses: Courses = ()
 
     @property
     def active(self) -> bool:
-        return self.completions > 0 or self.new_members > 0
+        return self.completions > 0 or self.new_members > 0 or self.shares > 0
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,8 @@ class Totals:
     new_members: int
     last_week_completions: int
     active_municipalities: int
-    municipalities: int
+    municipalities: int  # those with members: the ones that can be active
+    without_members: int = 0
     top_courses: Courses = ()
 
 
@@ -154,6 +157,7 @@ class DigestData:
     municipalities: tuple[MunicipalityWeek, ...]
     totals: Totals
     shares: tuple[SharedTip, ...] = ()
+    shares_total: int = 0  # the week's tips, of which `shares` holds the first SHARES_LIMIT
     milestones: tuple[Milestone, ...] = ()
     questions: QuestionStats | None = None
 
@@ -163,6 +167,7 @@ class DigestData:
             self,
             municipalities=tuple(m for m in self.municipalities if m.id in municipality_ids),
             shares=tuple(s for s in self.shares if s.municipality_id in municipality_ids),
+            shares_total=sum(m.shares for m in self.municipalities if m.id in municipality_ids),
             milestones=tuple(m for m in self.milestones if m.municipality_id in municipality_ids),
         )
 
@@ -191,6 +196,7 @@ def digest_data(session: Session, week: Week, tz: ZoneInfo) -> DigestData:
     _completion_figures(session, figures, previous_start, start, end)
     _member_figures(session, figures, start, end)
     _path_figures(session, figures, start, end)
+    _share_counts(session, figures, start, end)
     tops, top_overall = _top_courses(session, start, end)
     before = _completions_before(session, start)
     places = [
@@ -200,13 +206,15 @@ def digest_data(session: Session, week: Week, tz: ZoneInfo) -> DigestData:
         )
     ]
     places.sort(key=lambda m: (m.code is None, m.code or "", m.name))  # a neutral order, never a ranking
+    small = {m.id for m in places if m.members < MIN_NAMED_GROUP}
     return DigestData(
         week=week.label,
         first_day=week.monday,
         last_day=week.sunday,
         municipalities=tuple(places),
         totals=_totals(session, places, top_overall, start, end),
-        shares=_shares(session, start, end),
+        shares=tuple(_credited(tip, small) for tip in _shares(session, start, end)),
+        shares_total=session.scalar(select(func.count()).where(_in_week(Share.created_at, start, end))) or 0,
         milestones=_milestones(places, before, figures),
         questions=_questions(session, start, end),
     )
@@ -294,6 +302,23 @@ def _path_figures(session: Session, figures: _Figures, start: datetime, end: dat
         figures.put(municipality_id, path_done=int(done), path_finished=int(this_week))
 
 
+def _share_counts(session: Session, figures: _Figures, start: datetime, end: datetime) -> None:
+    rows = session.execute(
+        select(Share.municipality_id, func.count())
+        .where(_in_week(Share.created_at, start, end), Share.municipality_id.is_not(None))
+        .group_by(Share.municipality_id)
+    )
+    for municipality_id, n in rows:
+        figures.put(municipality_id, shares=int(n))
+
+
+def _credited(tip: SharedTip, small: set[int]) -> SharedTip:
+    """In a municipality of one or two members, "a member of 葉山町" names the author: say "a member"."""
+    if tip.municipality_id in small and tip.member_name is None:
+        return replace(tip, municipality=None)
+    return tip
+
+
 def _top_courses(session: Session, start: datetime, end: datetime) -> tuple[dict[int, Courses], Courses]:
     """The most completed courses of the week in each municipality and overall, from one pass over the week."""
     counts = (
@@ -370,8 +395,9 @@ def _totals(
         learners=int(learners or 0),
         new_members=sum(m.new_members for m in places),
         last_week_completions=sum(m.last_week_completions for m in places),
-        active_municipalities=sum(m.active for m in places),
-        municipalities=len(places),
+        active_municipalities=sum(m.active for m in places if m.members),
+        municipalities=sum(1 for m in places if m.members),
+        without_members=sum(1 for m in places if not m.members),
         top_courses=top,
     )
 

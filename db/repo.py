@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from db.models import Completion, Course, Member, Municipality, ProcessedEvent, Question
+from db.models import Completion, Course, Member, Municipality, ProcessedEvent, Question, Share
 from knowledge.text import compact
 
 
@@ -67,8 +67,10 @@ def member(session: Session, team_id: str, user_id: str) -> Member:
 
 
 def join(session: Session, who: Member, municipality: Municipality, now: datetime) -> None:
-    who.municipality = municipality
-    who.joined_at = now
+    """Attach a member to a municipality; joining the same one again changes nothing (nor the digest's history)."""
+    if who.municipality_id != municipality.id:
+        who.municipality = municipality
+        who.joined_at = now
     session.flush()
 
 
@@ -81,6 +83,19 @@ def set_show_name(session: Session, who: Member, show: bool, display_name: str |
     """Opt in to being named in digests (keeping the name to show), or out (forgetting it)."""
     who.show_name = show
     who.display_name = display_name if show else None
+    session.flush()
+
+
+def members_by_user(session: Session, user_id: str, team_id: str | None = None) -> list[Member]:
+    """Members with this Slack user ID (one per workspace), for commands that know only the user ID."""
+    query = select(Member).where(Member.slack_user_id == user_id)
+    if team_id is not None:
+        query = query.where(Member.slack_team_id == team_id)
+    return list(session.scalars(query.order_by(Member.slack_team_id)))
+
+
+def set_role(session: Session, who: Member, role: str) -> None:
+    who.role = role
     session.flush()
 
 
@@ -159,6 +174,17 @@ def remove_completion(session: Session, who: Member, course_key: str | None) -> 
     if found is not None:
         session.execute(delete(Completion).where(Completion.id == found.id))
     return found
+
+
+# --- shares ----------------------------------------------------------------------------------
+
+
+def add_share(session: Session, who: Member, text: str, course_id: str | None, now: datetime) -> Share:
+    """Keep a tip; the municipality is the member's at the time, as the digest should show it."""
+    share = Share(member_id=who.id, municipality_id=who.municipality_id, course_id=course_id, text=text, created_at=now)
+    session.add(share)
+    session.flush()
+    return share
 
 
 # --- Slack event de-duplication ---------------------------------------------------------------

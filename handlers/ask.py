@@ -3,6 +3,7 @@ that mentions, DMs and the assistant surface use too."""
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Sequence
@@ -186,4 +187,5 @@ def thread_turns(client: WebClient, channel: str, thread_ts: str, current_ts: st
 
 
 def strip_mentions(text: str) -> str:
-    return _MENTION.sub("", text).strip()
+    """A message's words without @-mentions, with Slack's &amp; &lt; &gt; turned back into characters."""
+    return html.unescape(_MENTION.sub("", text)).strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import unicodedata
 from dataclasses import replace
 
@@ -65,7 +66,7 @@ def split(text: str) -> tuple[str, str]:
 
 
 def _run(body, context, respond, client) -> None:
-    raw = body.get("text") or ""
+    raw = html.unescape(body.get("text") or "")  # Slack sends &, < and > as entities
     word, rest = split(raw)
     lang = _language(word, rest, raw)
     request = from_body(body, context["services"], respond, client, text=rest, lang=lang)

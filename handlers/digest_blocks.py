@@ -48,13 +48,15 @@ class _Part:
 
 
 def digest_messages(
-    data: DigestData, knowledge: Knowledge, *, detailed: bool = False, lead: str | None = None
+    data: DigestData, knowledge: Knowledge, *, detailed: bool = False, lead: str | None = None, threaded: bool = True
 ) -> list[DigestMessage]:
-    """The post, then its thread replies. `detailed` adds each municipality's top courses (for their own
-    channel); `lead` is a note under the header (the preview's)."""
+    """The post, then its thread replies. `detailed` is for a municipality's own channel (its top courses, and
+    figures that would read as a ranking in the shared one); `lead` is a note under the header (the preview's);
+    `threaded` False for a preview shown on its own, where there is no thread to continue in."""
     pages = _paginate([block for part in _parts(data, knowledge, detailed, lead) for block in _blocks(part)])
     if len(pages) > 1:
-        pages[0].append(context(t("digest_continued", count=len(pages) - 1)))
+        note = "digest_continued" if threaded else "digest_continued_when_posted"
+        pages[0].append(context(t(note, count=len(pages) - 1)))
     messages = [DigestMessage(text=clip(_fallback(pages[0])), blocks=tuple(pages[0]))]
     for n, page in enumerate(pages[1:], start=2):
         title = t("digest_continuation", week=data.week, n=n, total=len(pages))
@@ -76,17 +78,21 @@ def _parts(data: DigestData, knowledge: Knowledge, detailed: bool, lead: str | N
     if data.milestones:
         parts.append(_Part("section", (t("digest_milestones_title"), *_milestones(data.milestones))))
     if data.shares:
-        parts.append(_Part("section", (t("digest_shares_title"), *(_share(s) for s in data.shares))))
+        more = data.shares_total - len(data.shares)
+        lines = (t("digest_shares_title"), *(_share(s) for s in data.shares))
+        parts.append(_Part("section", (*lines, t("digest_shares_more", count=more)) if more > 0 else lines))
     if data.questions is not None:
         parts.append(_Part("section", _questions(data.questions, knowledge)))
     active = [m for m in data.municipalities if m.active]
-    quiet = [m.name for m in data.municipalities if not m.active]
+    quiet = [m.name for m in data.municipalities if m.members and not m.active]
     parts.append(_Part("divider"))
     if active:
         lines = (line for m in active for line in _municipality(m, detailed))
         parts.append(_Part("section", (t("digest_municipalities_title"), *lines)))
     if quiet:
         parts.append(_Part("section", _listing(t("digest_quiet", count=len(quiet)), quiet)))
+    if data.totals.without_members:
+        parts.append(_Part("context", (t("digest_without_members", count=data.totals.without_members),)))
     parts.append(_Part("context", (t("digest_footer"),)))
     return parts
 
@@ -138,16 +144,19 @@ def _listing(title: str, names: Sequence[str]) -> list[str]:
 
 
 def _municipality(m: MunicipalityWeek, detailed: bool) -> list[str]:
-    figures = [
-        t("digest_part_completions", count=f"{m.completions:,}", change=_change(m.completions, m.last_week_completions))
-    ]
+    """One municipality's line. In the shared channel a fall (▼) or a 0% path is left out: others read it too,
+    and the digest celebrates, it does not rank; the municipality's own channel shows everything."""
+    change = _change(m.completions, m.last_week_completions)
+    if not detailed and m.completions < m.last_week_completions:
+        change = ""
+    figures = [t("digest_part_completions", count=f"{m.completions:,}", change=change)]
     if m.hours:
         figures.append(t("digest_part_hours", hours=_number(m.hours)))
     if m.learners:
         figures.append(t("digest_part_learners", count=f"{m.learners:,}"))
     if m.new_members:
         figures.append(t("digest_part_new_members", count=f"{m.new_members:,}"))
-    if m.path_progress is not None:
+    if m.path_progress is not None and (detailed or m.path_progress > 0):
         figures.append(t("digest_part_path", percent=round(m.path_progress * 100)))
     lines = [t("digest_line", name=m.name, figures="・".join(figures))]
     if detailed and m.top_courses:

@@ -6,15 +6,14 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.services import Services
-from db import repo, sharing
+from db import repo
 from db.digest import Week, digest_data
 from handlers.command import Request
-from handlers.digest_blocks import SHARE_ACTION, SHARE_BLOCK, SHARE_MODAL, digest_messages, share_modal
+from handlers.digest_blocks import SHARE_ACTION, SHARE_BLOCK, SHARE_LIMIT, SHARE_MODAL, digest_messages, share_modal
 from knowledge.courses import CourseMatcher
 from knowledge.messages import Lang, t
 from knowledge.text import clean_input
 
-SHARE_LIMIT = 500
 NAME_LIMIT = 100  # members.display_name
 COORDINATORS = ("coordinator", "admin")
 SWITCH = {"on": True, "off": False}
@@ -67,7 +66,7 @@ def digest(request: Request) -> None:
     if data is None:
         request.reply(t("digest_for_coordinators", request.lang, user=request.user_id))
         return
-    first = digest_messages(data, services.knowledge, lead=t("digest_preview_note", request.lang))[0]
+    first = digest_messages(data, services.knowledge, lead=t("digest_preview_note", request.lang), threaded=False)[0]
     request.reply(first.text, first.blocks)
 
 
@@ -79,7 +78,7 @@ def _store(services: Services, team_id: str, user_id: str, text: str, lang: Lang
     course = CourseMatcher.clear_winner(services.matcher.match(text))
     with services.db.scope() as session:
         who = repo.member(session, team_id, user_id)
-        sharing.add_share(session, who, text, course.id if course else None, services.now())
+        repo.add_share(session, who, text, course.id if course else None, services.now())
         name = who.display_name if who.show_name else None
         joined = who.municipality_id is not None
     lines = [t("sharing_thanks", lang)]

@@ -338,6 +338,9 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "記録は `/dx done`、気づきの共有は `/dx share` から。お名前は `/dx privacy names on` にした方だけ載ります。"
     },
     "digest_continued": {"ja": "🧵 続きはスレッドに（{count}件）"},
+    "digest_continued_when_posted": {"ja": "🧵 投稿時には続き（{count}件）をスレッドに載せます"},
+    "digest_shares_more": {"ja": "ほか{count}件（`dxbot digest preview` ですべて見られます）"},
+    "digest_without_members": {"ja": "まだ参加メンバーのいない自治体：{count}（`/dx join 自治体名` で参加できます）"},
     "digest_continuation": {"ja": "今週の学び報告（{week}）の続き {n}/{total}"},
     # The chart's labels stay ASCII: the server may have no Japanese font.
     "digest_chart_title": {"ja": "Completions per week"},

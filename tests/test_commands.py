@@ -181,3 +181,26 @@ def test_database_failure_gets_an_apology_and_the_server_keeps_serving(tmp_path,
         assert "申し訳ありません" in reply_text(fake_slack, 2)
     slack.command("done ITパスポート")  # the healthy app is unaffected
     assert "記録しました" in reply_text(fake_slack, 3)
+
+
+def test_slack_entities_in_command_text_are_read_as_characters(slack, fake_slack, services):
+    slack.command("done Excel &amp; Access &lt;入門&gt;")  # how Slack sends `Excel & Access <入門>`
+    free = next(
+        e
+        for b in last_reply(fake_slack)["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "done_free"
+    )
+    assert free["value"] == "Excel & Access <入門>"
+
+
+def test_joining_the_same_municipality_again_keeps_the_join_date(slack, fake_slack, services, municipality):
+    slack.command("join 横須賀市")
+    fake_slack.wait_for("response_url", 1)
+    with services.db.scope() as session:
+        first = repo.member(session, "T1", "U1").joined_at
+    slack.command("join 横須賀市")
+    fake_slack.wait_for("response_url", 2)
+    with services.db.scope() as session:
+        assert repo.member(session, "T1", "U1").joined_at == first  # not a "new member" again in the digest

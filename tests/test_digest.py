@@ -16,7 +16,7 @@ from bot import digest as sender
 from bot.app import web_client
 from bot.scheduler import JOB_ID, build_scheduler, missed_run, send_last_week
 from bot.settings import ConfigError
-from db import repo, sharing
+from db import repo
 from db.digest import (
     DigestData,
     Milestone,
@@ -99,10 +99,10 @@ def seeded(services):
         _done(session, services, k2, None, jst(26, 15), title="自治体向けExcel入門", hours=2.5)
         _done(session, services, h1, MINDSET, jst(10, 12))  # week 46
 
-        sharing.add_share(session, y1, "3章の図解がわかりやすかったです", IT_BASICS, jst(25, 12))
-        sharing.add_share(session, y2, "朝の15分が続けるコツでした", None, jst(26, 12))
-        sharing.add_share(session, outsider, "動画は1.5倍速で", None, jst(27, 12))
-        sharing.add_share(session, y1, "先週の話", None, jst(20, 12))
+        repo.add_share(session, y1, "3章の図解がわかりやすかったです", IT_BASICS, jst(25, 12))
+        repo.add_share(session, y2, "朝の15分が続けるコツでした", None, jst(26, 12))
+        repo.add_share(session, outsider, "動画は1.5倍速で", None, jst(27, 12))
+        repo.add_share(session, y1, "先週の話", None, jst(20, 12))
 
         topic = next(iter(services.knowledge.entries))
         for text, answered, when, about in [
@@ -234,10 +234,46 @@ def test_quiet_municipalities_are_listed_not_ranked(services, seeded):
     assert "答えが見つからなかった質問：2件（ナレッジ追加のヒントになります）" in lines
 
 
+def test_municipalities_without_members_are_counted_not_listed_as_resting(services, seeded):
+    with services.db.scope() as session:
+        repo.add_municipality(session, "真鶴町", "神奈川県", "143839")
+    data = data_for(services)
+    assert (data.totals.municipalities, data.totals.without_members) == (3, 1)
+    lines = plain_text(data, services.knowledge).splitlines()
+    assert "🌱 今週はひと休み（1自治体）。次の一歩を楽しみにしています：葉山町" in lines
+    assert not any("真鶴町" in line for line in lines)
+    assert any(line.startswith("まだ参加メンバーのいない自治体：1") for line in lines)
+
+
+def test_the_shared_channel_leaves_out_falls_and_empty_paths(services, seeded):
+    with services.db.scope() as session:  # 葉山町: 2 completions last week, 1 this week, nobody on the path done
+        hayama = session.scalar(select(Municipality).where(Municipality.name == "葉山町"))
+        for n, when in enumerate((jst(17, 9), jst(18, 9), jst(24, 9))):
+            _done(session, services, _member(session, f"UH{n + 2}", hayama, track="ict"), MINDSET, when)
+    data = data_for(services)
+    shared = plain_text(data, services.knowledge)
+    own = plain_text(data.only({by_name(data)["葉山町"].id}), services.knowledge, detailed=True)
+    hayama_line = next(line for line in shared.splitlines() if line.startswith("• *葉山町*"))
+    assert "▼" not in hayama_line and "必修修了0%" not in hayama_line
+    own_line = next(line for line in own.splitlines() if line.startswith("• *葉山町*"))
+    assert "（先週比 ▼1）" in own_line and "必修修了0%" in own_line
+
+
+def test_a_tip_from_a_municipality_of_one_or_two_members_does_not_name_it(services, seeded):
+    with services.db.scope() as session:
+        hayama = session.scalar(select(Municipality).where(Municipality.name == "葉山町"))
+        lone = repo.member(session, "T1", "UH1")
+        repo.add_share(session, lone, "ひとりでも続けられました", None, jst(25, 9))
+        assert hayama.id == lone.municipality_id
+    tip = next(s for s in data_for(services).shares if s.text == "ひとりでも続けられました")
+    assert tip.municipality is None  # 「葉山町のメンバー」 would be the only member
+    assert by_name(data_for(services))["葉山町"].active  # the tip still counts as the municipality's activity
+
+
 def test_members_words_are_shown_not_parsed(services, municipality):
     with services.db.scope() as session:
         who = _member(session, "U9", session.get(Municipality, municipality.id))
-        sharing.add_share(session, who, "<!channel> <https://evil.example|click> & more", None, jst(24, 9))
+        repo.add_share(session, who, "<!channel> <https://evil.example|click> & more", None, jst(24, 9))
     blocks = json.dumps([b.to_dict() for b in digest_messages(data_for(services), services.knowledge)[0].blocks])
     assert "<!channel>" not in blocks and "&lt;!channel&gt;" in blocks and "&amp; more" in blocks
 
@@ -260,6 +296,7 @@ def _big_digest() -> DigestData:
             path_done=n % 11,
             path_progress=(n % 11) / 10,
             last_week_completions=n % 13,
+            members=50,
         )
         for n in range(1741)
     )
@@ -269,7 +306,9 @@ def _big_digest() -> DigestData:
     )
     milestones = tuple(Milestone("path_finished", n, f"テスト自治体{n:04d}", 2) for n in range(0, 1741, 2))
     totals = Totals(100, 10.0, 50, 5, 90, 1500, 1741)
-    return DigestData("2026-W48", W48.monday, W48.sunday, places, totals, shares, milestones)
+    return DigestData(
+        "2026-W48", W48.monday, W48.sunday, places, totals, shares=shares, shares_total=80, milestones=milestones
+    )
 
 
 def test_block_kit_stays_within_limits_for_1741_municipalities(services):
@@ -287,6 +326,7 @@ def test_block_kit_stays_within_limits_for_1741_municipalities(services):
             if block["type"] == "header":
                 assert len(block["text"]["text"]) <= 150
     assert "🧵 続きはスレッドに" in json.dumps([b.to_dict() for b in messages[0].blocks], ensure_ascii=False)
+    assert "ほか30件" in text  # the tips beyond the first 50 are counted, not silently dropped
     for place in data.municipalities:  # every municipality is somewhere: a line, or the quiet list
         assert place.name in text
 
