@@ -30,9 +30,11 @@ def register(cli: typer.Typer) -> None:
     cli.command("scheduler")(scheduler)
 
 
-def _week(text: str | None, settings: Settings) -> Week:
+def _week(text: str | None, settings: Settings, *, finished: bool = False) -> Week:
+    """The --week given, else this week (or, with `finished`, the last finished one) in DXBOT_TZ."""
     if text is None:
-        return Week.containing(datetime.now(UTC), settings.tz)
+        current = Week.containing(datetime.now(UTC), settings.tz)
+        return current.shift(-1) if finished else current
     try:
         return Week.parse(text)
     except ValueError as exc:
@@ -67,15 +69,18 @@ def send(
 ) -> None:
     """Post a week's digest to DXBOT_DIGEST_CHANNEL and to each municipality's own channel, once per channel.
 
-    Without --week this is the current week so far; the scheduler sends the week that just ended on Monday.
-    Channels that already have it are skipped (use --force to post again); exits 1 if any channel failed.
+    Without --week this is the last finished week, as the scheduler sends it on Monday. Channels that already
+    have it are skipped (use --force to post again); an unfinished thread is completed; exits 1 if any
+    channel failed.
     """
     from bot.app import web_client
     from bot.digest import send_digest
 
     built = load_services()
-    chosen = _week(week, built.settings)
+    chosen = _week(week, built.settings, finished=True)
     built.settings.require("SLACK_BOT_TOKEN")
+    if chosen.shift(1).monday > datetime.now(built.settings.tz).date():
+        typer.echo(f"note: {chosen.label} is not over yet; Monday's run will skip channels that have it.", err=True)
     results = send_digest(built, web_client(built.settings), chosen, force=force)
     for result in results:
         typer.echo(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -27,6 +28,7 @@ CHART_TOP = 10  # the default colour cycle has ten colours: "others" gets a grey
 OTHERS_COLOUR = "#c8c8c8"
 SLACK_FAILURES = (SlackClientError, OSError)  # an API error, or the network
 CHANNEL_ERRORS = ("channel_not_found", "not_in_channel", "is_archived")
+POST_EVENT = "dxbot_digest"  # message metadata that marks a digest post
 
 
 @dataclass(frozen=True)
@@ -72,44 +74,80 @@ def _targets(data: DigestData, shared: str) -> list[_Target]:
 
 def _send(services: Services, client: WebClient, week: Week, target: _Target, force: bool) -> RunResult:
     channel = target.channel
-    with services.db.scope() as session:  # committed before posting: a second scheduler sees the claim
-        claimed = digest.claim_run(session, week.label, channel, services.now(), force=force)
-    if not claimed:
-        log.info("digest %s: %s already has it (or is being posted to)", week.label, channel)
-        return RunResult(channel, "skipped")
+    try:
+        with services.db.scope() as session:  # committed before posting: a second scheduler sees the claim
+            claim = digest.claim_run(session, week.label, channel, services.now(), force=force)
+        if claim is None:
+            log.info("digest %s: %s already has it (or is being posted to)", week.label, channel)
+            return RunResult(channel, "skipped")
+        return _deliver(services, client, week, target, claim)
+    except Exception as exc:  # e.g. the database failed: this channel waits for the next run, the others go on
+        log.exception("digest %s to %s stopped", week.label, channel)
+        return RunResult(channel, "failed", error=f"{type(exc).__name__}: {exc}")
+
+
+def _deliver(services: Services, client: WebClient, week: Week, target: _Target, claim: digest.Claim) -> RunResult:
+    """Post (unless the post is already out), then the thread from where it stopped, then the chart."""
+    channel = target.channel
     messages = digest_messages(target.data, services.knowledge, detailed=not target.shared)
     try:
-        ts = _post(client, channel, messages[0])
+        ts = claim.message_ts or (_find_post(client, channel, week, claim.look_since) if claim.look_since else None)
+        if ts is None:
+            ts = _post(client, channel, messages[0], week=week)
+        if ts != claim.message_ts:
+            _progress(services, week, channel, message_ts=ts)
     except SLACK_FAILURES as exc:
         error = _explain(exc, target)
         log.warning("digest %s to %s failed: %s", week.label, channel, error)
         _finish(services, week, channel, error=error)
         return RunResult(channel, "failed", error=error)
-    _finish(services, week, channel, message_ts=ts)  # at once: a crash in the thread must not repost the message
-    problem = _thread(services, client, week, target, ts, messages[1:])
-    if problem:
-        _finish(services, week, channel, message_ts=ts, error=problem)
+    problem = _thread(services, client, week, target, ts, messages[1:], claim.replies_posted)
+    _finish(services, week, channel, error=problem)
     log.info("digest %s posted to %s (ts %s)", week.label, channel, ts)
     return RunResult(channel, "posted", ts, problem)
 
 
-def _post(client: WebClient, channel: str, message: DigestMessage, thread_ts: str | None = None) -> str:
+def _post(client: WebClient, channel: str, message: DigestMessage, *, week: Week, thread_ts: str | None = None) -> str:
     response = client.chat_postMessage(
-        channel=channel, text=message.text, blocks=as_dicts(message.blocks), thread_ts=thread_ts, unfurl_links=False
+        channel=channel,
+        text=message.text,
+        blocks=as_dicts(message.blocks),
+        thread_ts=thread_ts,
+        unfurl_links=False,
+        metadata={"event_type": POST_EVENT, "event_payload": {"week": week.label}},  # found again after a crash
     )
     return response["ts"]
 
 
+def _find_post(client: WebClient, channel: str, week: Week, since: datetime) -> str | None:
+    """The post of a run that crashed before recording it, so that it is not posted twice."""
+    history = client.conversations_history(
+        channel=channel, oldest=f"{since.timestamp():.6f}", include_all_metadata=True, limit=200
+    )
+    for message in history.get("messages", []):
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == POST_EVENT and metadata.get("event_payload", {}).get("week") == week.label:
+            return message["ts"]
+    return None
+
+
 def _thread(
-    services: Services, client: WebClient, week: Week, target: _Target, ts: str, replies: list[DigestMessage]
+    services: Services,
+    client: WebClient,
+    week: Week,
+    target: _Target,
+    ts: str,
+    replies: list[DigestMessage],
+    already: int,
 ) -> str | None:
-    """The rest of the digest, then the chart, under the post; what went wrong, if anything."""
-    try:
-        for reply in replies:
-            _post(client, target.channel, reply, thread_ts=ts)
-    except SLACK_FAILURES as exc:
-        log.warning("digest %s: a thread reply in %s failed: %s", week.label, target.channel, exc)
-        return t("digest_error_thread", "en", error=_error_code(exc))
+    """The rest of the digest under the post (from reply `already` on), then the chart; what went wrong."""
+    for n, reply in enumerate(replies[already:], start=already + 1):
+        try:
+            _post(client, target.channel, reply, week=week, thread_ts=ts)
+        except SLACK_FAILURES as exc:
+            log.warning("digest %s: thread reply %d in %s failed: %s", week.label, n, target.channel, exc)
+            return t("digest_error_thread", "en", error=_error_code(exc))
+        _progress(services, week, target.channel, message_ts=ts, replies_posted=n)
     if target.shared:
         _upload_chart(services, client, week, target, ts)
     return None
@@ -173,9 +211,14 @@ def _label(place: MunicipalityWeek | None, municipality_id: int) -> str:
     return code if code and code.isascii() else f"#{municipality_id}"
 
 
-def _finish(services: Services, week: Week, channel: str, **outcome: str | None) -> None:
+def _progress(services: Services, week: Week, channel: str, **progress) -> None:
     with services.db.scope() as session:
-        digest.finish_run(session, week.label, channel, services.now(), **outcome)
+        digest.record_progress(session, week.label, channel, **progress)
+
+
+def _finish(services: Services, week: Week, channel: str, error: str | None = None) -> None:
+    with services.db.scope() as session:
+        digest.finish_run(session, week.label, channel, services.now(), error=error)
 
 
 def _error_code(exc: Exception) -> str:

@@ -23,9 +23,9 @@ log = logging.getLogger(__name__)
 JOB_ID = "weekly_digest"
 HOUSEKEEPING_JOB_ID = "forget_old_events"
 EVENT_MEMORY = timedelta(days=1)  # Slack retries a delivery for minutes, not days
-# How late a run may still happen (the process was down or asleep at the time). Shorter than the weekly
-# period, so at most one missed run is caught up, and soon enough that "last week" is still last week.
-CATCH_UP = timedelta(days=3)
+# How late a run may still happen (the process was down or asleep at the time): just under the weekly
+# period, so that exactly one missed run is caught up. The week it sends is the one before the missed run.
+CATCH_UP = timedelta(days=7) - timedelta(minutes=1)
 
 
 def build_scheduler(services: Services) -> BlockingScheduler:
@@ -35,11 +35,11 @@ def build_scheduler(services: Services) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=settings.tz)
     missed = missed_run(trigger, services.now().astimezone(settings.tz))
     if missed:
-        log.info("the digest run of %s was missed: it runs now", missed.isoformat())
+        log.info("checking the digest run of %s now (channels that have it are skipped)", missed.isoformat())
     scheduler.add_job(
         send_last_week,
         trigger,
-        args=(services,),
+        args=(services, trigger),
         id=JOB_ID,
         name="weekly digest",
         coalesce=True,
@@ -78,8 +78,10 @@ def missed_run(trigger: CronTrigger, now: datetime) -> datetime | None:
     return latest
 
 
-def send_last_week(services: Services) -> None:
-    week = Week.containing(services.now(), services.settings.tz).shift(-1)
+def send_last_week(services: Services, trigger: CronTrigger) -> None:
+    """Send the week before the scheduled run this is (it may run late, catching up after downtime)."""
+    scheduled = missed_run(trigger, services.now().astimezone(services.settings.tz)) or services.now()
+    week = Week.containing(scheduled, services.settings.tz).shift(-1)
     log.info("sending the digest of %s", week.label)
     for result in send_digest(services, web_client(services.settings), week):  # retries when rate-limited
         log.info("digest %s → %s: %s %s", week.label, result.channel, result.state, result.error or "")
@@ -98,10 +100,11 @@ def run(services: Services) -> None:
     shared_channel(services.settings)
     scheduler = build_scheduler(services)
 
-    def log_next_run(_event: JobExecutionEvent | None = None) -> None:
-        upcoming = scheduler.get_job(JOB_ID).trigger.get_next_fire_time(None, services.now())
-        log.info("next digest run: %s", upcoming.isoformat() if upcoming else "none")
+    def log_next_run(event: JobExecutionEvent) -> None:
+        if event.job_id == JOB_ID:
+            log.info("next digest run: %s", scheduler.get_job(JOB_ID).next_run_time.isoformat())
 
-    log_next_run()
+    trigger = scheduler.get_job(JOB_ID).trigger
+    log.info("next digest run: %s", trigger.get_next_fire_time(None, services.now()).isoformat())
     scheduler.add_listener(log_next_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     scheduler.start()

@@ -481,49 +481,70 @@ def weekly_completions(session: Session, weeks: Sequence[Week], tz: ZoneInfo) ->
 # --- digest runs: exactly one post per (week, channel) ----------------------------------------------
 
 
-def claim_run(session: Session, iso_week: str, channel_id: str, now: datetime, *, force: bool = False) -> bool:
-    """Claim the right to post (committed by the caller before posting). False when the channel already has
-    its post, or another run is posting right now. A failed run, a crashed one (pending for longer than
+@dataclass(frozen=True)
+class Claim:
+    """The right to post one channel's digest, or to finish posting it."""
+
+    message_ts: str | None  # the post is already out: continue its thread from `replies_posted`
+    replies_posted: int
+    look_since: datetime | None  # a crashed run started then: look for its post before posting again
+
+
+def claim_run(session: Session, iso_week: str, channel_id: str, now: datetime, *, force: bool = False) -> Claim | None:
+    """Claim a channel's digest (the caller commits before posting). None when the channel has it, or another
+    run is posting right now. A failed run, an unfinished thread, a crashed run (pending for longer than
     STALE_AFTER) and, with `force`, a posted one are taken over by one conditional UPDATE: one claimant wins."""
     try:
         with session.begin_nested():
             session.add(
                 DigestRun(iso_week=iso_week, channel_id=channel_id, state="pending", attempts=1, started_at=now)
             )
-        return True
+        return Claim(None, 0, None)
     except IntegrityError:
         pass
-    takeover = [
-        DigestRun.state == "failed",
-        and_(DigestRun.state == "pending", DigestRun.started_at < now - STALE_AFTER),
-    ]
-    if force:
-        takeover.append(DigestRun.state == "posted")
-    claimed = session.execute(
+    found = run(session, iso_week, channel_id)
+    stale = found.state == "pending" and found.started_at < now - STALE_AFTER
+    unfinished_thread = found.state == "posted" and found.error is not None
+    fresh = found.state == "failed" or (force and found.state == "posted")
+    if not (stale or unfinished_thread or fresh):
+        return None
+    claim = (
+        Claim(None, 0, None)
+        if fresh
+        else Claim(found.message_ts, found.replies_posted, None if found.message_ts else found.started_at)
+    )
+    restart = {"message_ts": None, "replies_posted": 0} if fresh else {}
+    taken = session.execute(
         update(DigestRun)
-        .where(DigestRun.iso_week == iso_week, DigestRun.channel_id == channel_id, or_(*takeover))
-        .values(state="pending", attempts=DigestRun.attempts + 1, started_at=now, finished_at=None, error=None)
+        .where(
+            DigestRun.id == found.id,
+            DigestRun.state == found.state,
+            DigestRun.attempts == found.attempts,  # unchanged since we looked: nobody else took it
+        )
+        .values(state="pending", attempts=found.attempts + 1, started_at=now, finished_at=None, error=None, **restart)
         .execution_options(synchronize_session=False)
     )
-    return claimed.rowcount == 1
+    return claim if taken.rowcount == 1 else None
 
 
-def finish_run(
-    session: Session,
-    iso_week: str,
-    channel_id: str,
-    now: datetime,
-    *,
-    message_ts: str | None = None,
-    error: str | None = None,
+def record_progress(
+    session: Session, iso_week: str, channel_id: str, *, message_ts: str, replies_posted: int = 0
 ) -> None:
-    """Posted when there is a message (an error then notes what went wrong in its thread); failed otherwise."""
+    """The post is out (and so many thread replies): a crash from here on resumes instead of reposting."""
     session.execute(
         update(DigestRun)
         .where(DigestRun.iso_week == iso_week, DigestRun.channel_id == channel_id)
-        .values(state="posted" if message_ts else "failed", message_ts=message_ts, error=error, finished_at=now)
+        .values(message_ts=message_ts, replies_posted=replies_posted)
         .execution_options(synchronize_session=False)
     )
+
+
+def finish_run(session: Session, iso_week: str, channel_id: str, now: datetime, *, error: str | None = None) -> None:
+    """Posted when the post is out (an error then says the thread is unfinished); failed otherwise."""
+    found = run(session, iso_week, channel_id)
+    found.state = "posted" if found.message_ts else "failed"
+    found.error = error
+    found.finished_at = now
 
 
 def run(session: Session, iso_week: str, channel_id: str) -> DigestRun | None:

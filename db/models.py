@@ -214,7 +214,11 @@ class ProcessedEvent(Base):
 
 
 class DigestRun(Base):
-    """One digest post to one channel for one ISO week: written before posting, completed after."""
+    """One digest post to one channel for one ISO week: claimed before posting, completed after.
+
+    pending: a run is posting (message_ts once the post is out, replies_posted as the thread grows);
+    posted: the post is out (an error means the thread is incomplete: the next run resumes it);
+    failed: the post itself failed (the next run tries again)."""
 
     __tablename__ = "digest_runs"
     __table_args__ = (
@@ -228,6 +232,7 @@ class DigestRun(Base):
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    replies_posted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]

@@ -368,7 +368,9 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "channel {channel} is archived: unarchive it, or set another channel in {setting}"
     },
     "digest_error_other": {"en": "Slack refused the post to {channel} ({error})"},
-    "digest_error_thread": {"en": "posted, but part of its thread failed ({error})"},
+    "digest_error_thread": {
+        "en": "posted, but part of its thread failed ({error}); the next `dxbot digest send` finishes it"
+    },
     "digest_setting_shared": {"en": "DXBOT_DIGEST_CHANNEL"},
     "digest_setting_municipality": {"en": "the municipality's digest channel (`dxbot municipalities add … --channel`)"},
     # --- sharing and privacy -------------------------------------------------------------------

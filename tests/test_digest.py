@@ -369,6 +369,11 @@ def send(services, week: Week = W48, **options):
     return sender.send_digest(services, web_client(services.settings), week, **options)
 
 
+def runs_of(services, label: str) -> list[DigestRun]:
+    with services.db.scope() as session:
+        return list(session.scalars(select(DigestRun).where(DigestRun.iso_week == label)))
+
+
 def runs(services) -> dict[str, DigestRun]:
     with services.db.scope() as session:
         return {r.channel_id: r for r in session.scalars(select(DigestRun).where(DigestRun.iso_week == "2026-W48"))}
@@ -443,6 +448,82 @@ def test_a_crashed_run_is_taken_over_only_when_stale(services):
         assert claim_run(session, "2026-W48", "C1", now + timedelta(minutes=11))  # that one crashed
     with services.db.scope() as session:
         assert run(session, "2026-W48", "C1").attempts == 2
+
+
+def _many_municipalities(services) -> None:
+    """1,741 municipalities with a completion each: the digest needs thread replies."""
+    with services.db.engine.begin() as connection:
+        connection.execute(insert(Municipality), [{"name": f"市{n:04d}", "code": f"{200000 + n}"} for n in range(1741)])
+        ids = connection.scalars(select(Municipality.id)).all()
+        connection.execute(
+            insert(Member), [{"slack_team_id": "T1", "slack_user_id": f"U{i}", "municipality_id": i} for i in ids]
+        )
+        connection.execute(
+            insert(Completion),
+            [
+                {"member_id": m, "municipality_id": p, "course_key": "free:x", "title_snapshot": "x", "hours": 1.0}
+                | {"completed_at": jst(24, 9), "source": "import"}
+                for m, p in connection.execute(select(Member.id, Member.municipality_id)).all()
+            ],
+        )
+
+
+def test_a_failed_thread_reply_is_finished_by_the_next_run(services, fake_slack):
+    _many_municipalities(services)
+    original, calls = fake_slack._record, []
+
+    def fail_the_second_reply(call):
+        if call.method == "chat.postMessage":
+            calls.append(call)
+            if len(calls) == 3:
+                fake_slack.fail_next("chat.postMessage", "internal_error")
+        return original(call)
+
+    fake_slack._record = fail_the_second_reply
+    try:
+        [first] = send(services)
+    finally:
+        fake_slack._record = original
+    assert first.state == "posted" and "internal_error" in first.error
+    recorded = runs(services)["CSHARED"]
+    assert (recorded.state, recorded.replies_posted) == ("posted", 1) and "next `dxbot digest send`" in recorded.error
+    total = len(digest_messages(data_for(services), services.knowledge))
+
+    fake_slack.reset()
+    [second] = send(services)
+    posts = fake_slack.of("chat.postMessage")
+    assert second.state == "posted" and second.message_ts == first.message_ts and second.error is None
+    assert len(posts) == total - 2 and all(p.args["thread_ts"] == first.message_ts for p in posts)
+    assert runs(services)["CSHARED"].replies_posted == total - 1
+    assert [r.state for r in send(services)] == ["skipped"]
+
+
+def _crashed_run(services, started: datetime) -> None:
+    with services.db.scope() as session:
+        assert claim_run(session, "2026-W48", "CSHARED", started)
+
+
+def test_a_run_that_crashed_after_posting_finishes_without_posting_again(services, fake_slack, municipality):
+    eleven_minutes_ago = services.now() - timedelta(minutes=11)
+    _crashed_run(services, eleven_minutes_ago)
+    client = web_client(services.settings)  # the crashed run's post reached Slack; its ts never reached us
+    posted = client.chat_postMessage(
+        channel="CSHARED", text="digest", metadata={"event_type": "dxbot_digest", "event_payload": {"week": "2026-W48"}}
+    )["ts"]
+    fake_slack.reset_calls()
+    [result] = send(services)
+    assert result.state == "posted" and result.message_ts == posted
+    assert not fake_slack.of("chat.postMessage")  # this small digest has no thread: nothing more to post
+    assert fake_slack.of("conversations.history")[0].args["include_all_metadata"] in (True, "true", "1")
+    assert runs(services)["CSHARED"].message_ts == posted
+
+
+def test_a_run_that_crashed_before_posting_posts_once(services, fake_slack, municipality):
+    _crashed_run(services, services.now() - timedelta(minutes=11))
+    assert [r.state for r in send(services)] == ["posted"]
+    assert len(fake_slack.of("chat.postMessage")) == 1
+    metadata = fake_slack.of("chat.postMessage")[0].args["metadata"]
+    assert metadata == {"event_type": "dxbot_digest", "event_payload": {"week": "2026-W48"}}
 
 
 def test_missing_digest_channel_is_a_clear_error(services):
@@ -543,9 +624,25 @@ def test_scheduler_runs_on_monday_9_in_tokyo(services):
 def test_one_missed_run_is_caught_up(services):
     trigger = build_scheduler(services).get_job(JOB_ID).trigger
     assert missed_run(trigger, jst(30, 15)) == jst(30, 9)  # down at 09:00, back at 15:00: run now
-    assert missed_run(trigger, jst(4, 12, month=12)) is None  # back on Friday: too late, wait for Monday
-    assert missed_run(trigger, jst(30, 8)) is None
+    assert missed_run(trigger, jst(4, 12, month=12)) == jst(30, 9)  # back on Friday: still that run
+    assert missed_run(trigger, jst(7, 8, month=12)) == jst(30, 9)  # back next Monday at 08:00: only the last one
+    assert missed_run(trigger, jst(30, 8)) == jst(23, 9)  # the week before's run, already done: skipped by send
     assert Week.containing(jst(30, 9), TOKYO).shift(-1) == W48  # Monday's run sends the week that just ended
+
+
+def test_a_late_run_sends_the_week_before_its_scheduled_time(services, fake_slack, municipality):
+    from bot.scheduler import send_last_week
+
+    trigger = build_scheduler(services).get_job(JOB_ID).trigger
+    send_last_week(services, trigger)
+    expected = Week.containing(missed_run(trigger, services.now()), TOKYO).shift(-1)
+    assert runs_of(services, expected.label)
+
+
+def test_the_scheduler_has_the_catch_up_run_due_at_once(services):
+    job = build_scheduler(services).get_job(JOB_ID)
+    missed = missed_run(job.trigger, services.now().astimezone(TOKYO))
+    assert job.next_run_time == missed  # always one within the last week: sending it again is a no-op
 
 
 def test_old_event_ids_are_forgotten_daily(services):

@@ -28,6 +28,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     replies: dict[str, list[dict]] = field(default_factory=dict)  # conversations.replies per thread ts
     socket_mode_url: str | None = None  # what apps.connections.open hands out
+    channels: dict[str, list[dict]] = field(default_factory=dict)  # top-level posts, for conversations.history
     _failures: dict[str, list[tuple[int, dict, dict]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -67,11 +68,17 @@ class FakeSlack:
         with self._lock:
             return [c.method for c in self.calls]
 
+    def reset_calls(self) -> None:
+        """Forget the calls made so far (the channels' messages stay)."""
+        with self._lock:
+            self.calls.clear()
+
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
             self._failures.clear()
             self.replies.clear()
+            self.channels.clear()
 
     # --- called by the request handler ---
 
@@ -85,12 +92,19 @@ class FakeSlack:
 
     def _answer(self, call: Call) -> dict:
         args = call.args
-        ts = f"1700000000.{next(self._ts):06d}"
+        ts = f"{int(time.time())}.{next(self._ts):06d}"  # like Slack's: seconds, then a unique suffix
         match call.method:
             case "auth.test":
                 return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "dxbot"}
             case "chat.postMessage":
-                return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"text": args.get("text")}}
+                message = {"ts": ts, "text": args.get("text"), "metadata": _json(args.get("metadata"))}
+                if not args.get("thread_ts"):
+                    self.channels.setdefault(args.get("channel"), []).insert(0, message)  # newest first
+                return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+            case "conversations.history":
+                oldest = float(args.get("oldest") or 0)
+                found = [m for m in self.channels.get(args.get("channel"), []) if float(m["ts"]) >= oldest]
+                return {"ok": True, "messages": found, "has_more": False}
             case "chat.update":
                 return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
             case "chat.postEphemeral":
@@ -108,6 +122,11 @@ class FakeSlack:
             case "users.info":
                 return {"ok": True, "user": {"id": args.get("user"), "name": "staff", "real_name": "Staff Member"}}
         return {"ok": True}
+
+
+def _json(value):
+    """Web API arguments arrive as JSON values or, form-encoded, as JSON strings."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _handler_for(fake: FakeSlack):
