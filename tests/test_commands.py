@@ -2,38 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import pytest
 
 from db import repo
-from tests.fakes.slack import FakeSlack
 
 IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
 
 
-def last_reply(fake_slack: FakeSlack, count: int = 1) -> dict:
-    return fake_slack.wait_for("response_url", count)[count - 1].args
-
-
-def reply_text(fake_slack: FakeSlack, count: int = 1) -> str:
-    reply = last_reply(fake_slack, count)
-    return reply["text"] + "\n" + json.dumps(reply.get("blocks", []), ensure_ascii=False)
-
-
 def test_join_done_progress_flow(slack, fake_slack, municipality):
     assert slack.command("join 横須賀市").status == 200
-    assert "横須賀市" in reply_text(fake_slack, 1)
+    assert "横須賀市" in fake_slack.reply_text(1)
 
     assert slack.command("done ITパスポート").status == 200
-    confirmed = reply_text(fake_slack, 2)
+    confirmed = fake_slack.reply_text(2)
     assert IT_BASICS in confirmed and "10時間" in confirmed
 
     slack.command("progress")
-    progress = reply_text(fake_slack, 3)
+    progress = fake_slack.reply_text(3)
     assert IT_BASICS in progress and "横須賀市" in progress
-    assert last_reply(fake_slack, 3)["response_type"] == "ephemeral"
+    assert fake_slack.reply(3)["response_type"] == "ephemeral"
 
 
 def test_done_twice_is_reported_kindly_and_not_duplicated(slack, fake_slack, municipality, services):
@@ -42,9 +31,9 @@ def test_done_twice_is_reported_kindly_and_not_duplicated(slack, fake_slack, mun
     slack.command("done iパス")
     fake_slack.wait_for("response_url", 2)
     slack.command("done IT Passport")
-    assert "already recorded" in reply_text(fake_slack, 3)
+    assert "already recorded" in fake_slack.reply_text(3)
     slack.command("done ITパスポート")
-    assert "記録済み" in reply_text(fake_slack, 4)
+    assert "記録済み" in fake_slack.reply_text(4)
 
     with services.db.scope() as session:
         assert len(repo.completions(session, repo.member(session, "T1", "U1"))) == 1
@@ -52,55 +41,55 @@ def test_done_twice_is_reported_kindly_and_not_duplicated(slack, fake_slack, mun
 
 def test_half_width_and_full_width_input_match(slack, fake_slack):
     slack.command("done ﾌﾟﾛｾｽ改革")
-    assert "手を動かして学ぶプロセス改革!" in reply_text(fake_slack)
+    assert "手を動かして学ぶプロセス改革!" in fake_slack.reply_text()
 
 
 def test_ambiguous_text_offers_buttons_and_a_click_records(slack, fake_slack, services):
     slack.command("done DXの心がまえ")  # only a look-alike of 「DXの取り組み方と心構え」: confirm, do not guess
-    reply = last_reply(fake_slack)
-    assert "DXの取り組み方と心構え【自治体職員対象】" in reply_text(fake_slack) and "記録しました" not in reply["text"]
+    reply = fake_slack.reply()
+    assert "DXの取り組み方と心構え【自治体職員対象】" in fake_slack.reply_text() and "記録しました" not in reply["text"]
     actions = next(b for b in reply["blocks"] if b["type"] == "actions")
     pick = next(e for e in actions["elements"] if e["action_id"].startswith("done_pick:"))
     slack.action(pick["action_id"], pick["value"], block_id=actions["block_id"])
-    assert "DXの取り組み方と心構え【自治体職員対象】" in last_reply(fake_slack, 2)["text"]
-    assert last_reply(fake_slack, 2)["replace_original"] is True
+    assert "DXの取り組み方と心構え【自治体職員対象】" in fake_slack.reply(2)["text"]
+    assert fake_slack.reply(2)["replace_original"] is True
     slack.command("progress")
-    assert "DXの取り組み方と心構え【自治体職員対象】" in reply_text(fake_slack, 3)
+    assert "DXの取り組み方と心構え【自治体職員対象】" in fake_slack.reply_text(3)
 
 
 def test_a_course_picked_from_an_english_prompt_is_confirmed_in_english(slack, fake_slack):
     slack.command("done Mindset for DX")
-    actions = next(b for b in last_reply(fake_slack)["blocks"] if b["type"] == "actions")
+    actions = next(b for b in fake_slack.reply()["blocks"] if b["type"] == "actions")
     pick = next(e for e in actions["elements"] if e["action_id"].startswith("done_pick:"))
     slack.action(pick["action_id"], pick["value"], block_id=actions["block_id"])
-    assert "Recorded" in last_reply(fake_slack, 2)["text"]
+    assert "Recorded" in fake_slack.reply(2)["text"]
 
 
 def test_unknown_course_can_be_recorded_as_written(slack, fake_slack, services):
     slack.command("done 自治体向けExcel入門")
-    reply = last_reply(fake_slack)
+    reply = fake_slack.reply()
     buttons = [e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
     free = next(b for b in buttons if b["action_id"] == "done_free")
     assert free["value"] == "自治体向けExcel入門"
     assert slack.action("done_free", free["value"]).status == 200
-    recorded = last_reply(fake_slack, 2)
+    recorded = fake_slack.reply(2)
     assert "自治体向けExcel入門" in recorded["text"] and recorded["replace_original"] is True
     slack.command("progress")
-    assert "自治体向けExcel入門" in reply_text(fake_slack, 3)
+    assert "自治体向けExcel入門" in fake_slack.reply_text(3)
 
 
 def test_picking_a_course_button_records_it(slack, fake_slack):
     slack.action("done_pick:kanagawa-requirements", "kanagawa-requirements")
-    assert "システムを作らせる技術(要求事項編)" in reply_text(fake_slack)
+    assert "システムを作らせる技術(要求事項編)" in fake_slack.reply_text()
 
 
 def test_undo_removes_the_record(slack, fake_slack):
     slack.command("done 基本情報")
     fake_slack.wait_for("response_url", 1)
     slack.command("undo 基本情報")
-    assert "取り消しました" in reply_text(fake_slack, 2)
+    assert "取り消しました" in fake_slack.reply_text(2)
     slack.command("undo")
-    assert "見つかりませんでした" in reply_text(fake_slack, 3)
+    assert "見つかりませんでした" in fake_slack.reply_text(3)
 
 
 def test_track_shows_required_course_progress(slack, fake_slack):
@@ -109,7 +98,7 @@ def test_track_shows_required_course_progress(slack, fake_slack):
     slack.command("done ITパスポート")
     fake_slack.wait_for("response_url", 2)
     slack.command("progress")
-    text = reply_text(fake_slack, 3)
+    text = fake_slack.reply_text(3)
     assert f"✅ {IT_BASICS}" in text and "⬜ 手を動かして学ぶプロセス改革!" in text
     assert "基本情報技術者試験 最速合格講座" not in text  # the ICT track's course is not on this path
 
@@ -118,11 +107,11 @@ def test_join_accepts_a_short_form_and_lists_close_names_for_unknown_ones(slack,
     with services.db.scope() as session:
         repo.add_municipality(session, "横浜市", prefecture="神奈川県")
     slack.command("join 横須賀")  # one municipality contains it: that one
-    assert "横須賀市の参加メンバーとして登録しました" in reply_text(fake_slack)
+    assert "横須賀市の参加メンバーとして登録しました" in fake_slack.reply_text()
     slack.command("join 横")  # one character is too little to decide on
-    assert "見つかりませんでした" in reply_text(fake_slack, 2)
+    assert "見つかりませんでした" in fake_slack.reply_text(2)
     slack.command("join 横須市")
-    unknown = reply_text(fake_slack, 3)
+    unknown = fake_slack.reply_text(3)
     assert "見つかりませんでした" in unknown and "近い名前: 横須賀市" in unknown
 
 
@@ -130,7 +119,7 @@ def test_undo_with_an_absurdly_long_name_removes_nothing(slack, fake_slack, serv
     slack.command("done 基本情報")
     fake_slack.wait_for("response_url", 1)
     slack.command("undo " + "あ" * 201)
-    assert "取り消しました" not in reply_text(fake_slack, 2)
+    assert "取り消しました" not in fake_slack.reply_text(2)
     with services.db.scope() as session:
         assert len(repo.completions(session, repo.member(session, "T1", "U1"))) == 1
 
@@ -141,13 +130,13 @@ def test_undo_with_an_absurdly_long_name_removes_nothing(slack, fake_slack, serv
 )
 def test_bad_input_gets_a_usage_reply(slack, fake_slack, text):
     assert slack.command(text).status == 200
-    reply = reply_text(fake_slack)
+    reply = fake_slack.reply_text()
     assert "/dx done" in reply
 
 
 def test_help_in_english_when_written_in_english(slack, fake_slack):
     slack.command("help en")
-    assert "How to use dxbot" in reply_text(fake_slack)
+    assert "How to use dxbot" in fake_slack.reply_text()
 
 
 def test_forged_and_stale_requests_are_rejected(slack, fake_slack):
@@ -176,18 +165,18 @@ def test_database_failure_gets_an_apology_and_the_server_keeps_serving(tmp_path,
     with serving(broken) as url:
         unlucky = SignedSlack(url=url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url())
         assert unlucky.command("done ITパスポート").status == 200
-        assert "申し訳ありません" in reply_text(fake_slack, 1)
+        assert "申し訳ありません" in fake_slack.reply_text(1)
         assert unlucky.command("progress").status == 200
-        assert "申し訳ありません" in reply_text(fake_slack, 2)
+        assert "申し訳ありません" in fake_slack.reply_text(2)
     slack.command("done ITパスポート")  # the healthy app is unaffected
-    assert "記録しました" in reply_text(fake_slack, 3)
+    assert "記録しました" in fake_slack.reply_text(3)
 
 
 def test_slack_entities_in_command_text_are_read_as_characters(slack, fake_slack, services):
     slack.command("done Excel &amp; Access &lt;入門&gt;")  # how Slack sends `Excel & Access <入門>`
     free = next(
         e
-        for b in last_reply(fake_slack)["blocks"]
+        for b in fake_slack.reply()["blocks"]
         if b["type"] == "actions"
         for e in b["elements"]
         if e["action_id"] == "done_free"

@@ -10,18 +10,8 @@ from typer.testing import CliRunner
 from db import repo
 from db.digest import Week, digest_data
 from db.models import Share
-from tests.fakes.slack import FakeSlack
 
 IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
-
-
-def reply(fake_slack: FakeSlack, count: int = 1) -> dict:
-    return fake_slack.wait_for("response_url", count)[count - 1].args
-
-
-def reply_text(fake_slack: FakeSlack, count: int = 1) -> str:
-    found = reply(fake_slack, count)
-    return found["text"] + "\n" + json.dumps(found.get("blocks", []), ensure_ascii=False)
 
 
 def shares(services) -> list[Share]:
@@ -57,7 +47,7 @@ def test_share_with_text_is_stored_and_confirmed(slack, fake_slack, services, mu
     slack.command("join 横須賀市")
     fake_slack.wait_for("response_url", 1)
     assert slack.command("share ITパスポートの講座は3章の図解がわかりやすかったです").status == 200
-    confirmed = reply(fake_slack, 2)
+    confirmed = fake_slack.reply(2)
     assert confirmed["response_type"] == "ephemeral"
     assert "共有ありがとうございます" in confirmed["text"] and IT_BASICS in confirmed["text"]
     assert "お名前は載りません" in confirmed["text"]
@@ -71,7 +61,7 @@ def test_share_with_text_is_stored_and_confirmed(slack, fake_slack, services, mu
 
 def test_share_before_joining_asks_to_join(slack, fake_slack, services):
     slack.command("share 毎朝15分だけ進めるのが続けるコツでした")
-    text = reply_text(fake_slack)
+    text = fake_slack.reply_text()
     assert "共有ありがとうございます" in text and "/dx join" in text
     assert shares(services)[0].course_id is None
 
@@ -103,17 +93,17 @@ def test_empty_modal_submission_is_refused_in_the_form(slack, fake_slack, servic
 def test_privacy_names_on_and_off(slack, fake_slack, services, municipality):
     slack.command("join 横須賀市")
     slack.command("privacy")
-    assert "いまは「載せない」" in reply_text(fake_slack, 2)
+    assert "いまは「載せない」" in fake_slack.reply_text(2)
 
     slack.command("privacy names on")  # keywords only: the reply stays Japanese
-    assert "お名前（Staff Member）を載せます" in reply_text(fake_slack, 3)
+    assert "お名前（Staff Member）を載せます" in fake_slack.reply_text(3)
     assert fake_slack.of("users.info")[0].args["user"] == "U1"
     slack.command("share 過去問は午後から解くと効率的でした")
-    assert "Staff Member" in reply_text(fake_slack, 4)
+    assert "Staff Member" in fake_slack.reply_text(4)
     assert this_week(services).shares[0].member_name == "Staff Member"
 
     slack.command("privacy names off")
-    assert "載せない設定にしました" in reply_text(fake_slack, 5)
+    assert "載せない設定にしました" in fake_slack.reply_text(5)
     assert this_week(services).shares[0].member_name is None
     with services.db.scope() as session:
         forgotten = repo.member(session, "T1", "U1")
@@ -127,8 +117,8 @@ def test_digest_preview_for_a_coordinator(slack, fake_slack, services, municipal
     slack.command("done ITパスポート")
     fake_slack.wait_for("response_url", 2)
     slack.command("digest")
-    preview = reply(fake_slack, 3)
-    text = reply_text(fake_slack, 3)
+    preview = fake_slack.reply(3)
+    text = fake_slack.reply_text(3)
     assert preview["response_type"] == "ephemeral" and len(preview["blocks"]) <= 50
     assert "今週の学び報告" in text and "プレビュー" in text and "横須賀市" in text and "修了1件" in text
     assert fake_slack.of("chat.postMessage") == []  # nothing is posted
@@ -136,7 +126,7 @@ def test_digest_preview_for_a_coordinator(slack, fake_slack, services, municipal
 
 def test_digest_preview_is_refused_kindly_to_a_learner(slack, fake_slack):
     slack.command("digest")
-    text = reply_text(fake_slack)
+    text = fake_slack.reply_text()
     assert "コーディネーター向け" in text and "dxbot members role U1 coordinator" in text
     assert "今週の学び報告" not in text
 

@@ -64,6 +64,15 @@ class FakeSlack:
             time.sleep(0.02)
         raise AssertionError(f"expected {count} {method} call(s), got {len(self.of(method))}: {self.summary()}")
 
+    def reply(self, count: int = 1) -> dict:
+        """The `count`-th reply sent to a response_url (waiting for it)."""
+        return self.wait_for("response_url", count)[count - 1].args
+
+    def reply_text(self, count: int = 1) -> str:
+        """That reply's fallback text and its blocks, as one string to search."""
+        found = self.reply(count)
+        return found["text"] + "\n" + json.dumps(found.get("blocks", []), ensure_ascii=False)
+
     def summary(self) -> list[str]:
         with self._lock:
             return [c.method for c in self.calls]
