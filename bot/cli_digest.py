@@ -86,7 +86,7 @@ def send(
         typer.echo(
             f"{chosen.label} {result.channel}: {result.state} {result.message_ts or result.error or ''}".rstrip()
         )
-    if any(result.state == "failed" for result in results):
+    if any(result.state == "failed" or result.error for result in results):  # unfinished threads too
         raise typer.Exit(1)
 
 

@@ -29,6 +29,7 @@ OTHERS_COLOUR = "#c8c8c8"
 SLACK_FAILURES = (SlackClientError, OSError)  # an API error, or the network
 CHANNEL_ERRORS = ("channel_not_found", "not_in_channel", "is_archived")
 POST_EVENT = "dxbot_digest"  # message metadata that marks a digest post
+HISTORY_PAGES = 10  # a channel's week of history to search for an unrecorded post
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,10 @@ def _targets(data: DigestData, shared: str) -> list[_Target]:
     return [_Target(shared, data, shared=True), *(_Target(c, data.only(ids), shared=False) for c, ids in own.items())]
 
 
+class _TakenOver(Exception):
+    """Another run took this digest over (this one looked crashed): stop without touching its thread."""
+
+
 def _send(services: Services, client: WebClient, week: Week, target: _Target, force: bool) -> RunResult:
     channel = target.channel
     try:
@@ -81,6 +86,9 @@ def _send(services: Services, client: WebClient, week: Week, target: _Target, fo
             log.info("digest %s: %s already has it (or is being posted to)", week.label, channel)
             return RunResult(channel, "skipped")
         return _deliver(services, client, week, target, claim)
+    except _TakenOver:
+        log.warning("digest %s to %s: another run took over; this one stops", week.label, channel)
+        return RunResult(channel, "skipped", error="another run took over")
     except Exception as exc:  # e.g. the database failed: this channel waits for the next run, the others go on
         log.exception("digest %s to %s stopped", week.label, channel)
         return RunResult(channel, "failed", error=f"{type(exc).__name__}: {exc}")
@@ -91,18 +99,20 @@ def _deliver(services: Services, client: WebClient, week: Week, target: _Target,
     channel = target.channel
     messages = digest_messages(target.data, services.knowledge, detailed=not target.shared)
     try:
-        ts = claim.message_ts or (_find_post(client, channel, week, claim.look_since) if claim.look_since else None)
+        ts = claim.message_ts
+        if ts is None and claim.check_history:
+            ts = _find_post(client, channel, week, since=week.bounds(services.settings.tz)[0])
         if ts is None:
             ts = _post(client, channel, messages[0], week=week)
         if ts != claim.message_ts:
-            _progress(services, week, channel, message_ts=ts)
+            _progress(services, claim, message_ts=ts, replies_posted=claim.replies_posted)
     except SLACK_FAILURES as exc:
         error = _explain(exc, target)
         log.warning("digest %s to %s failed: %s", week.label, channel, error)
-        _finish(services, week, channel, error=error)
+        _finish(services, claim, error=error)
         return RunResult(channel, "failed", error=error)
-    problem = _thread(services, client, week, target, ts, messages[1:], claim.replies_posted)
-    _finish(services, week, channel, error=problem)
+    problem = _thread(services, client, week, target, claim, ts, messages[1:])
+    _finish(services, claim, error=problem)
     log.info("digest %s posted to %s (ts %s)", week.label, channel, ts)
     return RunResult(channel, "posted", ts, problem)
 
@@ -120,15 +130,21 @@ def _post(client: WebClient, channel: str, message: DigestMessage, *, week: Week
 
 
 def _find_post(client: WebClient, channel: str, week: Week, since: datetime) -> str | None:
-    """The post of a run that crashed before recording it, so that it is not posted twice."""
-    history = client.conversations_history(
-        channel=channel, oldest=f"{since.timestamp():.6f}", include_all_metadata=True, limit=200
-    )
-    for message in history.get("messages", []):
-        metadata = message.get("metadata") or {}
-        if metadata.get("event_type") == POST_EVENT and metadata.get("event_payload", {}).get("week") == week.label:
-            return message["ts"]
-    return None
+    """A post of this week's digest that an earlier run made without recording it (no post of a week's
+    digest predates its Monday), so that it is not posted twice."""
+    cursor = None
+    for _ in range(HISTORY_PAGES):
+        page = client.conversations_history(
+            channel=channel, oldest=f"{since.timestamp():.6f}", include_all_metadata=True, limit=200, cursor=cursor
+        )
+        for message in page.get("messages", []):
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == POST_EVENT and metadata.get("event_payload", {}).get("week") == week.label:
+                return message["ts"]
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return None
+    raise SlackClientError(f"no decision after {HISTORY_PAGES} pages of history: not posting blind")
 
 
 def _thread(
@@ -136,18 +152,19 @@ def _thread(
     client: WebClient,
     week: Week,
     target: _Target,
+    claim: digest.Claim,
     ts: str,
     replies: list[DigestMessage],
-    already: int,
 ) -> str | None:
-    """The rest of the digest under the post (from reply `already` on), then the chart; what went wrong."""
-    for n, reply in enumerate(replies[already:], start=already + 1):
+    """The rest of the digest under the post (from where an earlier run stopped), then the chart; what went
+    wrong, if anything."""
+    for n, reply in enumerate(replies[claim.replies_posted :], start=claim.replies_posted + 1):
         try:
             _post(client, target.channel, reply, week=week, thread_ts=ts)
         except SLACK_FAILURES as exc:
             log.warning("digest %s: thread reply %d in %s failed: %s", week.label, n, target.channel, exc)
             return t("digest_error_thread", "en", error=_error_code(exc))
-        _progress(services, week, target.channel, message_ts=ts, replies_posted=n)
+        _progress(services, claim, message_ts=ts, replies_posted=n)
     if target.shared:
         _upload_chart(services, client, week, target, ts)
     return None
@@ -211,14 +228,18 @@ def _label(place: MunicipalityWeek | None, municipality_id: int) -> str:
     return code if code and code.isascii() else f"#{municipality_id}"
 
 
-def _progress(services: Services, week: Week, channel: str, **progress) -> None:
+def _progress(services: Services, claim: digest.Claim, *, message_ts: str, replies_posted: int) -> None:
     with services.db.scope() as session:
-        digest.record_progress(session, week.label, channel, **progress)
+        held = digest.record_progress(
+            session, claim, services.now(), message_ts=message_ts, replies_posted=replies_posted
+        )
+    if not held:
+        raise _TakenOver
 
 
-def _finish(services: Services, week: Week, channel: str, error: str | None = None) -> None:
+def _finish(services: Services, claim: digest.Claim, error: str | None = None) -> None:
     with services.db.scope() as session:
-        digest.finish_run(session, week.label, channel, services.now(), error=error)
+        digest.finish_run(session, claim, services.now(), error=error)
 
 
 def _error_code(exc: Exception) -> str:

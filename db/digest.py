@@ -483,68 +483,91 @@ def weekly_completions(session: Session, weeks: Sequence[Week], tz: ZoneInfo) ->
 
 @dataclass(frozen=True)
 class Claim:
-    """The right to post one channel's digest, or to finish posting it."""
+    """The right to post one channel's digest, or to finish posting it, held while `attempts` is unchanged."""
 
+    iso_week: str
+    channel_id: str
+    attempts: int
     message_ts: str | None  # the post is already out: continue its thread from `replies_posted`
-    replies_posted: int
-    look_since: datetime | None  # a crashed run started then: look for its post before posting again
+    replies_posted: int = 0
+    check_history: bool = False  # an earlier run may have posted without recording it: look before posting
 
 
 def claim_run(session: Session, iso_week: str, channel_id: str, now: datetime, *, force: bool = False) -> Claim | None:
     """Claim a channel's digest (the caller commits before posting). None when the channel has it, or another
-    run is posting right now. A failed run, an unfinished thread, a crashed run (pending for longer than
-    STALE_AFTER) and, with `force`, a posted one are taken over by one conditional UPDATE: one claimant wins."""
+    run is posting right now. A failed run, an unfinished thread, a stale run (no progress for STALE_AFTER)
+    and, with `force`, a posted one are taken over by one conditional UPDATE: one claimant wins."""
     try:
         with session.begin_nested():
             session.add(
                 DigestRun(iso_week=iso_week, channel_id=channel_id, state="pending", attempts=1, started_at=now)
             )
-        return Claim(None, 0, None)
+        return Claim(iso_week, channel_id, attempts=1, message_ts=None)
     except IntegrityError:
         pass
     found = run(session, iso_week, channel_id)
     stale = found.state == "pending" and found.started_at < now - STALE_AFTER
     unfinished_thread = found.state == "posted" and found.error is not None
-    fresh = found.state == "failed" or (force and found.state == "posted")
-    if not (stale or unfinished_thread or fresh):
+    repost = force and found.state == "posted"
+    if not (stale or unfinished_thread or repost or found.state == "failed"):
         return None
-    claim = (
-        Claim(None, 0, None)
-        if fresh
-        else Claim(found.message_ts, found.replies_posted, None if found.message_ts else found.started_at)
-    )
-    restart = {"message_ts": None, "replies_posted": 0} if fresh else {}
     taken = session.execute(
         update(DigestRun)
-        .where(
-            DigestRun.id == found.id,
-            DigestRun.state == found.state,
-            DigestRun.attempts == found.attempts,  # unchanged since we looked: nobody else took it
+        .where(DigestRun.id == found.id, DigestRun.attempts == found.attempts)  # nobody took it since we looked
+        .values(
+            state="pending",
+            attempts=found.attempts + 1,
+            started_at=now,
+            finished_at=None,
+            error=None,
+            **({"message_ts": None, "replies_posted": 0} if repost else {}),
         )
-        .values(state="pending", attempts=found.attempts + 1, started_at=now, finished_at=None, error=None, **restart)
         .execution_options(synchronize_session=False)
     )
-    return claim if taken.rowcount == 1 else None
+    if taken.rowcount != 1:
+        return None
+    if repost:
+        return Claim(iso_week, channel_id, found.attempts + 1, message_ts=None)
+    # A failed or crashed run may still have reached Slack (a reply lost on the way back, a crash before
+    # recording): unless its post is recorded, the sender looks for it first.
+    return Claim(
+        iso_week,
+        channel_id,
+        found.attempts + 1,
+        message_ts=found.message_ts,
+        replies_posted=found.replies_posted,
+        check_history=found.message_ts is None,
+    )
 
 
-def record_progress(
-    session: Session, iso_week: str, channel_id: str, *, message_ts: str, replies_posted: int = 0
-) -> None:
-    """The post is out (and so many thread replies): a crash from here on resumes instead of reposting."""
-    session.execute(
+def record_progress(session: Session, claim: Claim, now: datetime, *, message_ts: str, replies_posted: int = 0) -> bool:
+    """The post is out (and so many thread replies); also a heartbeat, so a slow run is not taken for crashed.
+    False when another run has taken the digest over: this one must stop."""
+    updated = session.execute(
         update(DigestRun)
-        .where(DigestRun.iso_week == iso_week, DigestRun.channel_id == channel_id)
-        .values(message_ts=message_ts, replies_posted=replies_posted)
+        .where(*_held(claim))
+        .values(message_ts=message_ts, replies_posted=replies_posted, started_at=now)
         .execution_options(synchronize_session=False)
     )
+    return updated.rowcount == 1
 
 
-def finish_run(session: Session, iso_week: str, channel_id: str, now: datetime, *, error: str | None = None) -> None:
-    """Posted when the post is out (an error then says the thread is unfinished); failed otherwise."""
-    found = run(session, iso_week, channel_id)
-    found.state = "posted" if found.message_ts else "failed"
-    found.error = error
-    found.finished_at = now
+def finish_run(session: Session, claim: Claim, now: datetime, *, error: str | None = None) -> None:
+    """Posted when the post is out (an error then says the thread is unfinished); failed otherwise. Nothing
+    when another run has taken the digest over."""
+    found = session.scalar(select(DigestRun).where(*_held(claim)))
+    if found is not None:
+        found.state = "posted" if found.message_ts else "failed"
+        found.error = error
+        found.finished_at = now
+
+
+def _held(claim: Claim) -> tuple[ColumnElement[bool], ...]:
+    return (
+        DigestRun.iso_week == claim.iso_week,
+        DigestRun.channel_id == claim.channel_id,
+        DigestRun.attempts == claim.attempts,
+    )
 
 
 def run(session: Session, iso_week: str, channel_id: str) -> DigestRun | None:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from bot import digest as sender
 from bot.app import web_client
-from bot.scheduler import JOB_ID, build_scheduler, missed_run, send_last_week
+from bot.scheduler import HOUSEKEEPING_JOB_ID, JOB_ID, build_scheduler, forget_old_events, missed_run, send_last_week
 from bot.settings import ConfigError
 from db import repo
 from db.digest import (
@@ -27,9 +27,11 @@ from db.digest import (
     Week,
     claim_run,
     digest_data,
+    finish_run,
+    record_progress,
     run,
 )
-from db.models import Completion, DigestRun, Member, Municipality, Question
+from db.models import Completion, DigestRun, Member, Municipality, ProcessedEvent, Question
 from handlers.blocks import SECTION_LIMIT
 from handlers.digest_blocks import MAX_BLOCKS, digest_messages, plain_text
 
@@ -530,6 +532,51 @@ def test_a_run_that_crashed_before_posting_posts_once(services, fake_slack, muni
     assert metadata == {"event_type": "dxbot_digest", "event_payload": {"week": "2026-W48"}}
 
 
+def _posted_earlier(fake_slack, channel: str, when: datetime) -> str:
+    """A digest post that reached Slack at `when` although no run recorded it."""
+    ts = f"{when.timestamp():.6f}"
+    metadata = {"event_type": "dxbot_digest", "event_payload": {"week": "2026-W48"}}
+    fake_slack.channels.setdefault(channel, []).append({"ts": ts, "text": "digest", "metadata": metadata})
+    return ts
+
+
+def test_a_post_whose_reply_was_lost_is_not_posted_again(services, fake_slack, municipality):
+    """chat.postMessage reached Slack but its answer timed out: the run was recorded as failed."""
+    with services.db.scope() as session:
+        claim = claim_run(session, "2026-W48", "CSHARED", services.now() - timedelta(minutes=1))
+        finish_run(session, claim, services.now(), error="timed out")
+    posted = _posted_earlier(fake_slack, "CSHARED", services.now() - timedelta(minutes=1))
+    [result] = send(services)
+    assert result.state == "posted" and result.message_ts == posted
+    assert not fake_slack.of("chat.postMessage")
+
+
+def test_a_post_made_before_an_earlier_takeover_is_still_found(services, fake_slack, municipality):
+    """Run A posted and died unrecorded; run B took over and died too; run C must find A's post."""
+    posted = _posted_earlier(fake_slack, "CSHARED", services.now() - timedelta(minutes=40))
+    _crashed_run(services, services.now() - timedelta(minutes=45))  # A
+    with services.db.scope() as session:  # B, which never got as far as looking
+        assert claim_run(session, "2026-W48", "CSHARED", services.now() - timedelta(minutes=20))
+    [result] = send(services)  # C
+    assert result.message_ts == posted and not fake_slack.of("chat.postMessage")
+
+
+def test_a_slow_run_taken_over_stops_instead_of_posting_along(services):
+    start = services.now() - timedelta(minutes=30)
+    with services.db.scope() as session:
+        slow = claim_run(session, "2026-W48", "C1", start)
+    with services.db.scope() as session:
+        assert record_progress(session, slow, start + timedelta(minutes=5), message_ts="1.1", replies_posted=1)
+    with services.db.scope() as session:  # ten minutes without progress: taken for crashed
+        assert not claim_run(session, "2026-W48", "C1", start + timedelta(minutes=14))
+        successor = claim_run(session, "2026-W48", "C1", start + timedelta(minutes=16))
+    assert (successor.message_ts, successor.replies_posted) == ("1.1", 1)
+    with services.db.scope() as session:
+        assert not record_progress(session, slow, start + timedelta(minutes=17), message_ts="1.1", replies_posted=2)
+        finish_run(session, slow, start + timedelta(minutes=17))  # no effect: not its run any more
+        assert run(session, "2026-W48", "C1").state == "pending"
+
+
 def test_missing_digest_channel_is_a_clear_error(services):
     broken = replace(services, settings=replace(services.settings, digest_channel=None))
     with pytest.raises(ConfigError, match="DXBOT_DIGEST_CHANNEL"):
@@ -635,8 +682,6 @@ def test_one_missed_run_is_caught_up(services):
 
 
 def test_a_late_run_sends_the_week_before_its_scheduled_time(services, fake_slack, municipality):
-    from bot.scheduler import send_last_week
-
     trigger = build_scheduler(services).get_job(JOB_ID).trigger
     send_last_week(services, trigger)
     expected = Week.containing(missed_run(trigger, services.now()), TOKYO).shift(-1)
@@ -650,9 +695,6 @@ def test_the_scheduler_has_the_catch_up_run_due_at_once(services):
 
 
 def test_old_event_ids_are_forgotten_daily(services):
-    from bot.scheduler import HOUSEKEEPING_JOB_ID, forget_old_events
-    from db.models import ProcessedEvent
-
     with services.db.scope() as session:
         session.add_all(
             [
