@@ -244,13 +244,11 @@ def serve(port: Annotated[int | None, typer.Option(help="default: $PORT or 3000"
 @cli.command()
 def socket() -> None:
     """Run in Socket Mode, for networks that cannot accept Slack's inbound HTTP."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from bot.server import run_socket_mode
 
-    from bot.app import build_app
-
-    services = load_services()
-    services.settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
-    SocketModeHandler(build_app(services, socket_mode=True), services.settings.slack_app_token).start()
+    settings = load_settings()
+    settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    run_socket_mode(settings)
 
 
 def main() -> None:

@@ -1,27 +1,50 @@
-"""`dxbot serve`: the WSGI app under gunicorn (threaded workers, so lazy listeners run beside requests)."""
+"""`dxbot serve` and `dxbot socket`: the processes that receive Slack's requests and run the job lanes.
+
+Under gunicorn each worker process acks on its own threads (WEB_THREADS) and runs its own lanes; on SIGTERM
+a worker finishes the requests in hand, then drains its lanes before exiting (jobs not started stay queued in
+the database for the next worker)."""
 
 from __future__ import annotations
 
+import logging
+import signal
+import threading
+
 from gunicorn.app.base import BaseApplication
 
+from bot.app import build_app, start_lanes
 from bot.services import build_services
 from bot.settings import Settings
 from bot.wsgi import create_wsgi_app
+
+log = logging.getLogger(__name__)
+
+GRACEFUL_SECONDS = 30  # gunicorn's wait for a stopping worker before it kills it
+DRAIN_SECONDS = 20  # of which the lanes may use this much, after the last request is answered
 
 
 class _Gunicorn(BaseApplication):
     def __init__(self, settings: Settings, options: dict):
         self._settings = settings
         self._options = options
+        self._lanes = None
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self._options.items():
             self.cfg.set(key, value)
+        self.cfg.set("worker_exit", self._worker_exit)
 
     def load(self):
-        # Each worker builds its own services (engine, search index) after the fork.
-        return create_wsgi_app(build_services(self._settings))
+        # Each worker builds its own services (engine, search index) and lanes after the fork.
+        services = build_services(self._settings)
+        application = create_wsgi_app(services)
+        self._lanes = start_lanes(services)
+        return application
+
+    def _worker_exit(self, _arbiter, _worker) -> None:
+        if self._lanes is not None:
+            self._lanes.stop(DRAIN_SECONDS)
 
 
 def run_gunicorn(settings: Settings, port: int) -> None:
@@ -31,8 +54,26 @@ def run_gunicorn(settings: Settings, port: int) -> None:
             "bind": f"0.0.0.0:{port}",
             "workers": settings.web_concurrency,
             "worker_class": "gthread",
-            "threads": 8,
+            "threads": settings.web_threads,
             "timeout": 60,
+            "graceful_timeout": GRACEFUL_SECONDS,
             "accesslog": "-",
         },
     ).run()
+
+
+def run_socket_mode(settings: Settings) -> None:
+    """Socket Mode until SIGTERM or Ctrl-C, then stop receiving and drain the lanes."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    services = build_services(settings)
+    handler = SocketModeHandler(build_app(services, socket_mode=True), settings.slack_app_token)
+    lanes = start_lanes(services)
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    handler.connect()
+    log.info("connected to Slack in Socket Mode")
+    stopping.wait()
+    handler.close()
+    lanes.stop(DRAIN_SECONDS)

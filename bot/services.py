@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
 
+from bot.jobs import JobQueue
 from bot.settings import Settings
 from db import repo
 from db.session import Database
@@ -25,6 +26,7 @@ class Services:
     knowledge: kb.Knowledge
     matcher: CourseMatcher
     editions: list[Edition]
+    jobs: JobQueue
 
     def __deepcopy__(self, memo: dict) -> Services:
         # Bolt deep-copies the request context for lazy listeners; the services are shared, not copied.
@@ -59,10 +61,14 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     knowledge = kb.load(settings.kb_dir)
+    # Every thread that may hold a connection at once: the web threads and both job lanes.
+    connections = settings.web_threads + settings.ask_concurrency + settings.reply_concurrency
+    db = Database(settings.database_url, timeout=settings.db_timeout_seconds, pool_size=connections)
     return Services(
         settings=settings,
-        db=Database(settings.database_url),
+        db=db,
         knowledge=knowledge,
         matcher=CourseMatcher(knowledge.courses.values()),
         editions=load_editions(),
+        jobs=JobQueue(db, now=lambda: datetime.now(UTC)),
     )

@@ -35,6 +35,12 @@ class Settings:
     kb_dir: Path | None = None
     port: int = 3000
     web_concurrency: int = 1
+    web_threads: int = 8
+    ask_concurrency: int = 4
+    reply_concurrency: int = 4
+    ask_queue_limit: int = 30
+    job_lease_seconds: float = 60.0
+    db_timeout_seconds: float = 2.0
 
     @property
     def tz(self) -> ZoneInfo:
@@ -65,8 +71,14 @@ class Settings:
             openai_model=get("OPENAI_MODEL") or "gpt-4o-mini",
             openai_deadline_seconds=_number("DXBOT_OPENAI_DEADLINE", get("DXBOT_OPENAI_DEADLINE"), 20.0),
             kb_dir=Path(kb) if (kb := get("DXBOT_KB_DIR")) else None,
-            port=int(_number("PORT", get("PORT"), 3000)),
-            web_concurrency=int(_number("WEB_CONCURRENCY", get("WEB_CONCURRENCY"), 1)),
+            port=_whole("PORT", get("PORT"), 3000),
+            web_concurrency=_whole("WEB_CONCURRENCY", get("WEB_CONCURRENCY"), 1),
+            web_threads=_whole("WEB_THREADS", get("WEB_THREADS"), 8),
+            ask_concurrency=_whole("DXBOT_ASK_CONCURRENCY", get("DXBOT_ASK_CONCURRENCY"), 4),
+            reply_concurrency=_whole("DXBOT_REPLY_CONCURRENCY", get("DXBOT_REPLY_CONCURRENCY"), 4),
+            ask_queue_limit=_whole("DXBOT_ASK_QUEUE_LIMIT", get("DXBOT_ASK_QUEUE_LIMIT"), 30),
+            job_lease_seconds=_number("DXBOT_JOB_LEASE", get("DXBOT_JOB_LEASE"), 60.0),
+            db_timeout_seconds=_number("DXBOT_DB_TIMEOUT", get("DXBOT_DB_TIMEOUT"), 2.0),
         )
 
 
@@ -92,3 +104,10 @@ def _number(name: str, raw: str | None, default: float) -> float:
     if value <= 0:
         raise ConfigError(f"{name}={raw!r} must be positive.")
     return value
+
+
+def _whole(name: str, raw: str | None, default: int) -> int:
+    value = float(_number(name, raw, default))
+    if not value.is_integer():
+        raise ConfigError(f"{name}={raw!r} must be a whole number.")
+    return int(value)

@@ -38,6 +38,8 @@ REQUIREMENTS = ("required", "recommended")
 COMPLETION_SOURCES = ("slash", "import", "coordinator")
 SURFACES = ("mention", "dm", "command", "assistant", "cli")
 DIGEST_STATES = ("pending", "posted", "failed")
+JOB_LANES = ("reply", "ask")
+JOB_STATES = ("queued", "running", "failed")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -236,3 +238,29 @@ class DigestRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+
+
+class Job(Base):
+    """Work promised to a member before the ack and done after it, kept here so that a crash or a deploy
+    loses none of it. Finished jobs are deleted; a failed one stays for the operator.
+
+    lane: `reply` for quick Slack calls, `ask` for model answers and other slow work (bounded per process).
+    queued: waiting for `run_after`; running: claimed until `lease_until` (a worker that died lets it lapse)."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint(_in("lane", JOB_LANES), name="lane"),
+        CheckConstraint(_in("state", JOB_STATES), name="state"),
+        Index("ix_jobs_lane_state_run_after", "lane", "state", "run_after"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lane: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]]
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    run_after: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    error: Mapped[str | None] = mapped_column(Text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -84,6 +84,13 @@ def set_show_name(session: Session, who: Member, show: bool, display_name: str |
     who.show_name = show
     who.display_name = display_name if show else None
     session.flush()
+
+
+def rename_if_shown(session: Session, member_id: int, display_name: str) -> None:
+    """Update the name the digest shows, unless the member has opted out in the meantime."""
+    session.execute(
+        update(Member).where(Member.id == member_id, Member.show_name.is_(True)).values(display_name=display_name)
+    )
 
 
 def members_by_user(session: Session, user_id: str, team_id: str | None = None) -> list[Member]:

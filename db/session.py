@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import math
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-def make_engine(database_url: str) -> Engine:
+
+def make_engine(database_url: str, timeout: float = 10.0, pool_size: int = 5) -> Engine:
+    """`timeout` bounds every wait for the database: a lock (SQLite), a connection or the pool (PostgreSQL),
+    so that a request that must answer Slack within 3 seconds fails in time instead of hanging."""
     if database_url.startswith("sqlite"):
-        engine = create_engine(database_url, connect_args={"timeout": 10})
+        engine = create_engine(database_url, connect_args={"timeout": timeout})
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(database_url, pool_pre_ping=True)
+    return create_engine(
+        database_url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=timeout,
+        connect_args={"connect_timeout": max(1, math.ceil(timeout))},
+    )
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
@@ -37,14 +53,14 @@ def _sqlite_begin(connection) -> None:
 class Database:
     """One engine and its session factory; `scope()` is one unit of work, committed or rolled back."""
 
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, *, timeout: float = 10.0, pool_size: int = 5):
         self.url = database_url
-        self.engine = make_engine(database_url)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.engine = make_engine(database_url, timeout, pool_size)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def scope(self) -> Iterator[Session]:
-        session = self._sessions()
+        session = self.sessions()
         try:
             yield session
             session.commit()
@@ -53,6 +69,19 @@ class Database:
             raise
         finally:
             session.close()
+
+    def run(self, work: Callable[[Session], T]) -> T:
+        """`work` as one unit of work, run once more on a fresh connection if the first was cut (a restarted
+        server, a terminated backend): `work` must be safe to repeat, as every write in dxbot is."""
+        try:
+            with self.scope() as session:
+                return work(session)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            log.warning("database connection lost (%s); trying once more", type(exc.orig).__name__)
+        with self.scope() as session:
+            return work(session)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,6 +1,9 @@
-"""Slack surfaces: the only package that touches Slack objects. Each module has register(app)."""
+"""Slack surfaces: the only package that touches Slack objects. Each module has register(app); the modules
+that finish work after the ack name their job kinds in JOBS."""
 
 from slack_bolt import App
+
+from bot.jobs import JobKind
 
 
 def register_all(app: App) -> None:
@@ -8,3 +11,10 @@ def register_all(app: App) -> None:
 
     for surface in (commands, learning, ask, events, assistant, home, sharing):
         surface.register(app)
+
+
+def job_kinds() -> dict[str, JobKind]:
+    """Every kind of job the lanes run, by name."""
+    from handlers import ask, assistant, delivery, home, sharing
+
+    return {kind: job for module in (delivery, ask, assistant, home, sharing) for kind, job in module.JOBS.items()}

@@ -1,5 +1,10 @@
-"""Questions: `/dx ask`, the answer's 👍/👎 and "share in channel" buttons, and the shared answering step
-that mentions, DMs and the assistant surface use too."""
+"""Questions: `/dx ask`, the answer's 👍/👎 and "share in channel" buttons, and the answering jobs that
+mentions, DMs and the assistant surface use too.
+
+A question is queued in its ack (`ask` lane, durable). The member sees at once that it is being looked up, or
+their place in the queue, or, past DXBOT_ASK_QUEUE_LIMIT, that it is busy: never silence. For a slash command
+the ack itself says so; for a mention or DM an `announce` job (quick `reply` lane) posts that placeholder and
+queues the answer, which later replaces it."""
 
 from __future__ import annotations
 
@@ -11,13 +16,16 @@ from collections.abc import Sequence
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
+from bot.jobs import JobContext, JobKind
 from bot.services import Services
 from db import repo
-from handlers import blocks
-from handlers.command import Request, apologise_on_failure, from_body
+from db.jobs import NewJob
+from handlers import blocks, delivery
+from handlers.command import Request, apologise_on_failure, from_action, message
 from knowledge.answer import QUESTION_LIMIT, Answer, Turn
-from knowledge.messages import language_of, t
+from knowledge.messages import MESSAGES, Lang, language_of, t
 from knowledge.text import clean_input
 
 log = logging.getLogger(__name__)
@@ -27,13 +35,169 @@ _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
 def register(app: App) -> None:
-    app.action("feedback_up")(ack=_ack, lazy=[_feedback])
-    app.action("feedback_down")(ack=_ack, lazy=[_feedback])
-    app.action("share_answer")(ack=_ack, lazy=[_share_in_channel])
+    app.action("feedback_up")(_feedback)
+    app.action("feedback_down")(_feedback)
+    app.action("share_answer")(_share_in_channel)
 
 
-def _ack(ack) -> None:
-    ack()
+# --- queueing a question ----------------------------------------------------------------------------
+
+
+def queue_place(services: Services, session: Session) -> int | None:
+    """Where a new question stands: 0 when a worker is free for it, n when n-th in line, None past the limit."""
+    settings = services.settings
+    capacity = settings.ask_concurrency * settings.web_concurrency
+    in_line = services.jobs.waiting(session, "ask") - capacity + 1
+    if in_line > settings.ask_queue_limit:
+        return None
+    return max(0, in_line)
+
+
+def placeholder(place: int, lang: Lang) -> str:
+    return t("thinking", lang) if place == 0 else t("waiting_in_line", lang, place=place)
+
+
+def answer_job(
+    question: str, *, surface: str, team_id: str | None, user_id: str | None, reply: dict, **extra
+) -> NewJob:
+    """`reply` says where the answer goes: {"response_url"}, {"channel", "thread_ts", "placeholder_ts"} (an
+    update of the placeholder) or {"channel", "thread_ts", "assistant": True} (a new message in the thread)."""
+    payload = {"question": question, "surface": surface, "team_id": team_id, "user_id": user_id, "reply": reply}
+    return NewJob("ask", "answer", payload | extra)
+
+
+def announce_job(question: str, *, surface: str, team_id: str | None, user_id: str | None, **where) -> NewJob:
+    """For questions whose ack can carry no message: post (or show as status) the placeholder, then answer.
+    `where`: channel, thread_ts, current_ts (the question's own message), history (a follow-up in a thread)."""
+    return NewJob(
+        "reply", "announce", {"question": question, "surface": surface, "team_id": team_id, "user_id": user_id} | where
+    )
+
+
+def ask(request: Request) -> None:
+    """`/dx ask …`: queued in the ack, which tells the member where their question stands."""
+    question = clean_input(request.text, QUESTION_LIMIT)
+    if question is None:
+        request.reply(t("ask_usage", request.lang))
+        return
+    services = request.services
+    with services.db.scope() as session:
+        place = queue_place(services, session)
+        if place is not None:
+            reply = {"response_url": request.response_url}
+            job = answer_job(
+                question,
+                surface="command",
+                team_id=request.team_id,
+                user_id=request.user_id,
+                reply=reply,
+                waited=place > 0,
+            )
+            services.jobs.add(session, job)
+    request.reply(t("busy", request.lang) if place is None else placeholder(place, request.lang))
+
+
+# --- jobs -------------------------------------------------------------------------------------------
+
+
+def _announce(context: JobContext) -> None:
+    payload, services = context.payload, context.services
+    lang = language_of(payload["question"])
+    channel, thread_ts = payload["channel"], payload["thread_ts"]
+    place = services.db.run(lambda session: queue_place(services, session))
+    assistant = payload["surface"] == "assistant"
+    if place is None:
+        delivery.post_once(context, channel, thread_ts, text=t("busy", lang))
+        return
+    if assistant:
+        _assistant_call(context.client.assistant_threads_setTitle, channel, thread_ts, title=payload["question"][:60])
+        _assistant_call(context.client.assistant_threads_setStatus, channel, thread_ts, status=placeholder(place, lang))
+        reply = {"channel": channel, "thread_ts": thread_ts, "assistant": True}
+    else:
+        ts = delivery.post_once(context, channel, thread_ts, text=placeholder(place, lang))
+        reply = {"channel": channel, "thread_ts": thread_ts, "placeholder_ts": ts}
+    where = {key: payload.get(key) for key in ("current_ts", "history")}
+    job = answer_job(
+        payload["question"],
+        surface=payload["surface"],
+        team_id=payload["team_id"],
+        user_id=payload["user_id"],
+        reply=reply,
+        waited=place > 0,
+        **where,
+    )
+    context.then(job)
+
+
+def _answer(context: JobContext) -> None:
+    """Answer, log, deliver; each step saved, so that a retry (after a crash, say) only redoes what is left."""
+    payload, services = context.payload, context.services
+    lang = language_of(payload["question"])
+    if payload.get("waited") and not payload.get("started"):  # it was "n-th in line": now it is being looked up
+        _deliver(context, {"text": t("thinking", lang)}, status_only=True)
+        context.save(started=True)
+    if "message" not in payload:
+        reply = payload["reply"]
+        history = (
+            thread_turns(context.client, reply["channel"], reply["thread_ts"], payload.get("current_ts"))
+            if payload.get("history")
+            else []
+        )
+        answer, question_id = answer_and_log(
+            services,
+            payload["question"],
+            surface=payload["surface"],
+            team_id=payload["team_id"],
+            user_id=payload["user_id"],
+            history=history,
+        )
+        shareable = payload["surface"] == "command" and answer.answered
+        context.save(
+            message={"text": blocks.escape(answer.text), "blocks": answer_blocks(answer, question_id, shareable)}
+        )
+    _deliver(context, context.payload["message"])
+
+
+def _apologise(context: JobContext) -> None:
+    _deliver(context, {"text": t("sorry_error", language_of(context.payload["question"]))})
+
+
+def _deliver(context: JobContext, reply_message: dict, *, status_only: bool = False) -> None:
+    """The answer (or an interim status) where the question's reply belongs."""
+    reply = context.payload["reply"]
+    if "response_url" in reply:
+        delivery.send_to_response_url(
+            reply["response_url"], {**reply_message, "response_type": "ephemeral", "replace_original": True}
+        )
+    elif reply.get("assistant"):
+        if status_only:
+            _assistant_call(
+                context.client.assistant_threads_setStatus,
+                reply["channel"],
+                reply["thread_ts"],
+                status=reply_message["text"],
+            )
+        else:
+            delivery.post_once(context, reply["channel"], reply["thread_ts"], **reply_message)
+    else:
+        context.client.chat_update(channel=reply["channel"], ts=reply["placeholder_ts"], **reply_message)
+
+
+def _assistant_call(method, channel: str, thread_ts: str, **fields) -> None:
+    """Titles and statuses exist only in assistant threads; in an ordinary DM thread their absence is fine."""
+    try:
+        method(channel_id=channel, thread_ts=thread_ts, **fields)
+    except SlackApiError as error:
+        log.info("assistant call skipped: %s", error.response.get("error"))
+
+
+JOBS = {
+    "announce": JobKind("reply", _announce, give_up=None),
+    "answer": JobKind("ask", _answer, give_up=_apologise),
+}
+
+
+# --- answering --------------------------------------------------------------------------------------
 
 
 def answer_and_log(
@@ -76,97 +240,68 @@ def answer_blocks(answer: Answer, question_id: int, shareable: bool = False) -> 
     )
 
 
-def answer_in_thread(
-    services: Services,
-    client: WebClient,
-    *,
-    channel: str,
-    thread_ts: str,
-    question: str,
-    surface: str,
-    team_id: str | None,
-    user_id: str | None,
-    history: Sequence[Turn] = (),
-) -> None:
-    """Post 「調べています…」 in the thread at once, then replace it with the answer (or an apology)."""
-    lang = language_of(question)
-    placeholder = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=t("thinking", lang))
-    try:
-        answer, question_id = answer_and_log(
-            services, question, surface=surface, team_id=team_id, user_id=user_id, history=history
-        )
-    except Exception:
-        log.exception("could not answer a %s question", surface)
-        client.chat_update(channel=channel, ts=placeholder["ts"], text=t("sorry_error", lang))
-        return
-    client.chat_update(
-        channel=channel,
-        ts=placeholder["ts"],
-        text=blocks.escape(answer.text),
-        blocks=answer_blocks(answer, question_id),
-    )
-
-
-# --- /dx ask ----------------------------------------------------------------------------------------
-
-
-def ask(request: Request) -> None:
-    question = clean_input(request.text, QUESTION_LIMIT)
-    if question is None:
-        request.reply(t("ask_usage", request.lang))
-        return
-    request.reply(t("thinking", request.lang))
-    answer, question_id = answer_and_log(
-        request.services, question, surface="command", team_id=request.team_id, user_id=request.user_id
-    )
-    request.respond(
-        text=blocks.escape(answer.text),
-        blocks=answer_blocks(answer, question_id, shareable=answer.answered),
-        response_type="ephemeral",
-        replace_original=True,
-    )
-
-
 # --- buttons ----------------------------------------------------------------------------------------
 
 
-def _feedback(body, context, respond, client) -> None:
+def _feedback(ack, body, context, client) -> None:
     action = body["actions"][0]
-    request = from_body(body, context["services"], respond, client, text="", lang="ja")
+    request = from_action(body, context["services"], client, text="", lang="ja")
     apologise_on_failure(lambda r: _record_feedback(r, int(action["value"]), action["action_id"]))(request)
+    ack()
 
 
 def _record_feedback(request: Request, question_id: int, action_id: str) -> None:
-    with request.services.db.scope() as session:
+    services = request.services
+    with services.db.scope() as session:
         found = repo.set_feedback(session, question_id, 1 if action_id == "feedback_up" else -1)
-        lang = found.language if found else request.lang
-    if found is not None and request.channel_id:
-        request.client.chat_postEphemeral(
-            channel=request.channel_id, user=request.user_id, text=t("feedback_thanks", lang)
-        )
+        if found is not None and request.channel_id:
+            thanks = t("feedback_thanks", found.language)
+            services.jobs.add(session, delivery.ephemeral(request.channel_id, request.user_id, thanks))
 
 
-def _share_in_channel(body, context, respond, client) -> None:
-    request = from_body(body, context["services"], respond, client, text="", lang="ja")
-    apologise_on_failure(lambda r: _share(r, int(body["actions"][0]["value"])))(request)
+def _share_in_channel(ack, body, context, client) -> None:
+    request = from_action(body, context["services"], client, text="", lang="ja")
+    apologise_on_failure(lambda r: _queue_share(r, int(body["actions"][0]["value"])))(request)
+    ack()
 
 
-def _share(request: Request, question_id: int) -> None:
+def _queue_share(request: Request, question_id: int) -> None:
     services = request.services
     with services.db.scope() as session:
         found = repo.question(session, question_id)
-        shared = (found.text, found.answer_text, found.source_ids, found.language) if found else None
-    if shared is None or not shared[1] or not request.channel_id:
-        request.reply(t("answer_expired", request.lang))
-        return
-    question, text, source_ids, lang = shared
+        if found is not None and found.answer_text and request.channel_id:
+            payload = {"question_id": question_id, "channel": request.channel_id, "user_id": request.user_id}
+            services.jobs.add(
+                session, NewJob("reply", "share_answer", payload | {"response_url": request.response_url})
+            )
+            return
+    request.reply(t("answer_expired", request.lang))
+
+
+def _share(context: JobContext) -> None:
+    payload, services = context.payload, context.services
+    with services.db.scope() as session:
+        found = repo.question(session, payload["question_id"])
+        question, text, source_ids, lang = found.text, found.answer_text, found.source_ids, found.language
     sources = [c for c in (services.answerer.citation(source_id, lang) for source_id in source_ids) if c]
-    request.client.chat_postMessage(
-        channel=request.channel_id,
-        text=f"{t('shared_by', lang, user=request.user_id)}\n> {blocks.escape(question)}\n{blocks.escape(text)}",
-        blocks=blocks.as_dicts(blocks.shared_answer(request.user_id, question, text, sources, lang)),
+    user = payload["user_id"]
+    delivery.post_once(
+        context,
+        payload["channel"],
+        text=f"{t('shared_by', lang, user=user)}\n> {blocks.escape(question)}\n{blocks.escape(text)}",
+        blocks=blocks.as_dicts(blocks.shared_answer(user, question, text, sources, lang)),
     )
-    request.respond(delete_original=True)
+    delivery.send_to_response_url(payload["response_url"], {"delete_original": True})
+
+
+def _share_failed(context: JobContext) -> None:
+    delivery.send_to_response_url(context.payload["response_url"], message(t("sorry_error", "ja")))
+
+
+JOBS |= {"share_answer": JobKind("reply", _share, give_up=_share_failed)}
+
+
+# --- threads ----------------------------------------------------------------------------------------
 
 
 def thread_turns(client: WebClient, channel: str, thread_ts: str, current_ts: str | None) -> list[Turn]:
@@ -178,12 +313,24 @@ def thread_turns(client: WebClient, channel: str, thread_ts: str, current_ts: st
         log.info("no thread history for %s: %s", channel, error.response.get("error"))
         return []
     turns = []
-    for message in messages:
-        text = strip_mentions(message.get("text") or "")
-        if message.get("ts") == current_ts or not text or text in (t("thinking", "ja"), t("thinking", "en")):
+    for item in messages:
+        text = strip_mentions(item.get("text") or "")
+        if item.get("ts") == current_ts or not text or _is_placeholder(text):
             continue
-        turns.append(Turn("assistant" if message.get("bot_id") else "user", text[:QUESTION_LIMIT]))
+        turns.append(Turn("assistant" if item.get("bot_id") else "user", text[:QUESTION_LIMIT]))
     return turns[-HISTORY_TURNS:]
+
+
+def _is_placeholder(text: str) -> bool:
+    """The bot's own interim messages are not turns of the conversation."""
+    return any(
+        text in (t("thinking", lang), t("busy", lang)) or _waiting(lang).fullmatch(text) for lang in ("ja", "en")
+    )
+
+
+def _waiting(lang: Lang) -> re.Pattern:
+    before, after = MESSAGES["waiting_in_line"][lang].split("{place}")
+    return re.compile(re.escape(before) + r"\d+" + re.escape(after))
 
 
 def strip_mentions(text: str) -> str:

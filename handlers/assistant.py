@@ -1,18 +1,15 @@
 """Slack's assistant surface (bolt's Assistant middleware): suggested prompts, a status while working,
-thread titles, and answers that use the thread's history."""
+thread titles, and answers that use the thread's history. Like mentions and DMs, each message is queued in the
+ack and answered by jobs (handlers/ask.py)."""
 
 from __future__ import annotations
 
-import logging
-
 from slack_bolt import App, Assistant
-from slack_sdk.errors import SlackApiError
 
-from handlers.ask import answer_and_log, answer_blocks, strip_mentions, thread_turns
-from handlers.blocks import escape
-from knowledge.messages import language_of, t
-
-log = logging.getLogger(__name__)
+from bot.jobs import JobContext, JobKind
+from db.jobs import NewJob
+from handlers.ask import announce_job, strip_mentions
+from knowledge.messages import t
 
 SUGGESTED = ("prompt_it_passport", "prompt_required_courses", "prompt_joint_procurement")
 
@@ -24,39 +21,35 @@ def register(app: App) -> None:
     app.assistant(assistant)
 
 
-def _thread_started(say, set_suggested_prompts) -> None:
-    say(t("assistant_greeting", "ja"))
-    prompts = [{"title": t(key, "ja"), "message": t(key, "ja")} for key in SUGGESTED]
-    prompts.append({"title": t("prompt_subsidy_calc", "ja"), "message": t("prompt_subsidy_calc_message", "ja")})
-    set_suggested_prompts(prompts=prompts)
+def _thread_started(payload, body, context) -> None:
+    thread = payload["assistant_thread"]
+    job = NewJob("reply", "assistant_greeting", {"channel": thread["channel_id"], "thread_ts": thread["thread_ts"]})
+    context["services"].jobs.submit(job, event_id=body.get("event_id"))
 
 
-def _user_message(payload, body, context, client, say, set_status, set_title) -> None:
+def _user_message(payload, body, context) -> None:
     question = strip_mentions(payload.get("text") or "")
     if not question:
         return
-    channel, thread_ts = payload["channel"], payload["thread_ts"]
-    _best_effort(set_title, question[:60])
-    _best_effort(set_status, t("thinking", "ja"))
-    try:
-        answer, question_id = answer_and_log(
-            context["services"],
-            question,
-            surface="assistant",
-            team_id=body.get("team_id"),
-            user_id=payload.get("user"),
-            history=thread_turns(client, channel, thread_ts, payload.get("ts")),
-        )
-    except Exception:
-        log.exception("could not answer an assistant question")
-        say(text=t("sorry_error", language_of(question)))
-        return
-    say(text=escape(answer.text), blocks=answer_blocks(answer, question_id))
+    job = announce_job(
+        question,
+        surface="assistant",
+        team_id=body.get("team_id"),
+        user_id=payload.get("user"),
+        channel=payload["channel"],
+        thread_ts=payload["thread_ts"],
+        current_ts=payload.get("ts"),
+        history=True,
+    )
+    context["services"].jobs.submit(job, event_id=body.get("event_id"))
 
 
-def _best_effort(call, *args) -> None:
-    """Titles and statuses only exist in assistant threads; in an ordinary DM thread their absence is fine."""
-    try:
-        call(*args)
-    except SlackApiError as error:
-        log.info("assistant %s skipped: %s", getattr(call, "__name__", "call"), error.response.get("error"))
+def _greet(context: JobContext) -> None:
+    channel, thread_ts = context.payload["channel"], context.payload["thread_ts"]
+    context.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=t("assistant_greeting", "ja"))
+    prompts = [{"title": t(key, "ja"), "message": t(key, "ja")} for key in SUGGESTED]
+    prompts.append({"title": t("prompt_subsidy_calc", "ja"), "message": t("prompt_subsidy_calc_message", "ja")})
+    context.client.assistant_threads_setSuggestedPrompts(channel_id=channel, thread_ts=thread_ts, prompts=prompts)
+
+
+JOBS = {"assistant_greeting": JobKind("reply", _greet)}

@@ -1,4 +1,8 @@
-"""What a `/dx` sub-command or button handler receives: who asked, what they wrote, how to reply."""
+"""What a `/dx` sub-command or button handler receives: who asked, what they wrote, how to reply.
+
+Handlers run inside Slack's ack (process_before_response): a slash command's reply IS the ack, shown to the
+member only after what it confirms has been committed. A button click cannot carry a reply in its ack, so its
+reply is committed as a job (handlers/delivery.py) before the ack and delivered right after."""
 
 from __future__ import annotations
 
@@ -7,16 +11,27 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
 
-from slack_bolt import Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services import Services
+from handlers import delivery
 from handlers.blocks import as_dicts, text_blocks
 from knowledge.messages import Lang, t
 
 log = logging.getLogger(__name__)
+
+
+def message(fallback: str, blocks: Sequence[Block] | None = None, *, replace: bool = False) -> dict:
+    """An ephemeral message only the member sees (replacing the clicked message when `replace`)."""
+    return {
+        "text": fallback,
+        "blocks": as_dicts(blocks if blocks is not None else text_blocks(fallback)),
+        "response_type": "ephemeral",
+        "replace_original": replace,
+    }
 
 
 @dataclass(frozen=True)
@@ -28,35 +43,48 @@ class Request:
     channel_id: str | None
     text: str
     lang: Lang
-    respond: Respond
-    client: WebClient
-    trigger_id: str | None = None  # lets a sub-command open a modal
+    deliver: Callable[[dict], None]  # how a reply reaches the member: the ack, or a queued response_url post
+    client: WebClient  # for the few calls the ack itself must make (opening a modal while its trigger is valid)
+    response_url: str | None = None
+    trigger_id: str | None = None
 
     def reply(self, fallback: str, blocks: Sequence[Block] | None = None, *, replace: bool = False) -> None:
-        """An ephemeral reply only the member sees (replacing the clicked message when `replace`)."""
-        self.respond(
-            text=fallback,
-            blocks=as_dicts(blocks if blocks is not None else text_blocks(fallback)),
-            response_type="ephemeral",
-            replace_original=replace,
-        )
+        self.deliver(message(fallback, blocks, replace=replace))
 
 
-def from_body(body: dict, services: Services, respond: Respond, client: WebClient, text: str, lang: Lang) -> Request:
-    """Build a Request from a slash command or block_actions payload (their shapes differ)."""
+def _identity(body: dict) -> dict:
     user = body.get("user") or {}
-    return Request(
-        services=services,
+    return dict(
         team_id=body.get("team_id") or (body.get("team") or {}).get("id") or user.get("team_id") or "",
         user_id=body.get("user_id") or user.get("id") or "",
         user_name=body.get("user_name") or user.get("username") or user.get("name"),
         channel_id=body.get("channel_id") or (body.get("channel") or {}).get("id"),
-        text=text,
-        lang=lang,
-        respond=respond,
-        client=client,
+        response_url=body.get("response_url"),
         trigger_id=body.get("trigger_id"),
     )
+
+
+def from_command(body: dict, services: Services, ack: Ack, client: WebClient, text: str, lang: Lang) -> Request:
+    """A slash command: the reply goes back in the ack."""
+
+    def in_the_ack(reply: dict) -> None:
+        ack(text=reply["text"], blocks=reply["blocks"], response_type="ephemeral")
+
+    return Request(services=services, text=text, lang=lang, deliver=in_the_ack, client=client, **_identity(body))
+
+
+def from_action(body: dict, services: Services, client: WebClient, text: str, lang: Lang) -> Request:
+    """A button click: the reply is queued for its response_url before the ack."""
+    identity = _identity(body)
+    response_url = identity["response_url"]
+
+    def queued(reply: dict) -> None:
+        try:
+            services.db.run(lambda session: services.jobs.add(session, delivery.respond(response_url, reply)))
+        except SQLAlchemyError:  # nothing to keep it in: say it now rather than never
+            delivery.send_to_response_url(response_url, reply)
+
+    return Request(services=services, text=text, lang=lang, deliver=queued, client=client, **identity)
 
 
 Handler = Callable[[Request], None]
@@ -64,15 +92,17 @@ Handler = Callable[[Request], None]
 
 def apologise_on_failure(handler: Handler) -> Handler:
     """A failure (the database is down, say) is logged and the member gets a polite apology instead of
-    silence: lazy listeners run outside bolt's error handler. The server keeps serving."""
+    silence; the server keeps serving. Nothing was confirmed, so nothing is lost."""
 
     @wraps(handler)
     def guarded(request: Request) -> None:
         try:
             handler(request)
-        except Exception as exc:
-            kind = "database error" if isinstance(exc, SQLAlchemyError) else "unexpected error"
-            log.exception("%s in %s", kind, handler.__name__)
+        except SQLAlchemyError as exc:
+            log.warning("database error in %s: %s", handler.__name__, type(exc).__name__)
+            request.reply(t("sorry_error", request.lang))
+        except Exception:
+            log.exception("unexpected error in %s", handler.__name__)
             request.reply(t("sorry_error", request.lang))
 
     return guarded

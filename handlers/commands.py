@@ -1,4 +1,5 @@
-"""The `/dx` slash command: ack at once, then run the sub-command named by its first word, lazily."""
+"""The `/dx` slash command: the sub-command named by its first word runs inside the ack and its reply is the
+ack's body; slow sub-commands (`ask`, `digest`) queue a job and say so in the ack."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import replace
 from slack_bolt import App
 
 from handlers import ask, learning, sharing, subsidy
-from handlers.command import Handler, Request, apologise_on_failure, from_body
+from handlers.command import Handler, Request, apologise_on_failure, from_command
 from knowledge.messages import Lang, language_of, t
 
 SUBCOMMANDS: dict[str, Handler] = {
@@ -49,11 +50,7 @@ TEXT_LIMIT = 2000
 
 
 def register(app: App) -> None:
-    app.command("/dx")(ack=_ack, lazy=[_run])
-
-
-def _ack(ack) -> None:
-    ack()
+    app.command("/dx")(_run)
 
 
 def split(text: str) -> tuple[str, str]:
@@ -65,11 +62,11 @@ def split(text: str) -> tuple[str, str]:
     return SYNONYMS.get(word, word), parts[1].strip() if len(parts) > 1 else ""
 
 
-def _run(body, context, respond, client) -> None:
+def _run(ack, body, context, client) -> None:
     raw = html.unescape(body.get("text") or "")  # Slack sends &, < and > as entities
     word, rest = split(raw)
     lang = _language(word, rest, raw)
-    request = from_body(body, context["services"], respond, client, text=rest, lang=lang)
+    request = from_command(body, context["services"], ack, client, text=rest, lang=lang)
     if len(raw) > TEXT_LIMIT or any(ord(ch) < 32 and ch not in "\n\t" for ch in raw):
         _usage(request, t("bad_input", lang, limit=TEXT_LIMIT))
         return

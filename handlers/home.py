@@ -1,25 +1,34 @@
-"""The App Home tab: what dxbot does and the member's own progress at a glance."""
+"""The App Home tab: what dxbot does and the member's own progress at a glance (published by a job)."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.services import Services
+from bot.jobs import JobContext, JobKind
 from db import repo
+from db.jobs import NewJob
 from handlers import blocks
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(_publish_home)
+    app.event("app_home_opened")(_home_opened)
 
 
-def _publish_home(event, body, context, client) -> None:
+def _home_opened(event, body, context) -> None:
     if event.get("tab") not in (None, "home"):
         return
-    services: Services = context["services"]
-    with services.db.scope() as session:
-        who = repo.member(session, body.get("team_id") or "", event["user"])
+    job = NewJob("reply", "publish_home", {"team_id": body.get("team_id") or "", "user_id": event["user"]})
+    context["services"].jobs.submit(job, event_id=body.get("event_id"))
+
+
+def _publish(context: JobContext) -> None:
+    team_id, user_id = context.payload["team_id"], context.payload["user_id"]
+    with context.services.db.scope() as session:
+        who = repo.member(session, team_id, user_id)
         records = repo.completions(session, who)
         municipality = who.municipality.name if who.municipality else None
     titles = [c.title_snapshot for c in records[-10:]]
-    client.views_publish(user_id=event["user"], view=blocks.home(municipality, titles))
+    context.client.views_publish(user_id=user_id, view=blocks.home(municipality, titles))
+
+
+JOBS = {"publish_home": JobKind("reply", _publish)}

@@ -10,7 +10,7 @@ from slack_bolt import App
 from db import repo
 from db.models import Completion, Member
 from handlers import blocks
-from handlers.command import Request, apologise_on_failure, from_body
+from handlers.command import Request, apologise_on_failure, from_action
 from knowledge.courses import CourseMatcher
 from knowledge.kb import Course
 from knowledge.messages import t
@@ -21,12 +21,8 @@ TRACK_WORDS = {"ict": "ict", "ict系": "ict", "business": "business", "事業": 
 
 
 def register(app: App) -> None:
-    app.action(re.compile(r"^done_pick:"))(ack=_ack, lazy=[_picked])
-    app.action("done_free")(ack=_ack, lazy=[_free_text_confirmed])
-
-
-def _ack(ack) -> None:
-    ack()
+    app.action(re.compile(r"^done_pick:"))(_picked)
+    app.action("done_free")(_free_text_confirmed)
 
 
 # --- sub-commands -------------------------------------------------------------------------------
@@ -151,7 +147,9 @@ def _path(courses: list[Course]) -> list[Course]:
 
 def _record(request: Request, course: Course | None, text: str, *, replace: bool = False) -> None:
     lang = request.lang
-    with request.services.db.scope() as session:
+    now = request.services.now()
+
+    def record(session) -> tuple[Completion, bool, bool]:
         who = repo.member(session, request.team_id, request.user_id)
         completion, created = repo.record_completion(
             session,
@@ -159,10 +157,13 @@ def _record(request: Request, course: Course | None, text: str, *, replace: bool
             course_id=course.id if course else None,
             title=course.title if course else text,
             hours=course.hours if course else None,
-            completed_at=request.services.now(),
+            completed_at=now,
         )
-        joined = who.municipality_id is not None
-    # The session has committed: only now is the completion confirmed.
+        return completion, created, who.municipality_id is not None
+
+    # Repeated once on a fresh connection if the first was cut: a repeat finds the first record, if it was kept.
+    completion, created, joined = request.services.db.run(record)
+    # Committed: only now is the completion confirmed.
     if not created:
         message = t(
             "done_already",
@@ -179,18 +180,20 @@ def _record(request: Request, course: Course | None, text: str, *, replace: bool
     request.reply(message, replace=replace)
 
 
-def _picked(body, context, respond, client) -> None:
+def _picked(ack, body, context, client) -> None:
     services = context["services"]
     course_id = body["actions"][0]["value"]
-    request = from_body(body, services, respond, client, text=course_id, lang=blocks.choice_language(body))
+    request = from_action(body, services, client, text=course_id, lang=blocks.choice_language(body))
     course = services.knowledge.courses.get(course_id)
     apologise_on_failure(lambda r: _record(r, course, course_id, replace=True))(request)
+    ack()
 
 
-def _free_text_confirmed(body, context, respond, client) -> None:
+def _free_text_confirmed(ack, body, context, client) -> None:
     text = clean_input(body["actions"][0]["value"], COURSE_TEXT_LIMIT) or ""
-    request = from_body(body, context["services"], respond, client, text=text, lang=blocks.choice_language(body))
+    request = from_action(body, context["services"], client, text=text, lang=blocks.choice_language(body))
     apologise_on_failure(lambda r: _record(r, None, text, replace=True))(request)
+    ack()
 
 
 def _hours(hours: float | None, lang: str) -> str:

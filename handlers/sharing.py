@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from slack_bolt import App
-from slack_sdk import WebClient
 
+from bot.jobs import JobContext, JobKind
 from bot.services import Services
 from db import repo
 from db.digest import Week, digest_data
-from handlers.command import Request
+from db.jobs import NewJob
+from handlers import delivery
+from handlers.command import Request, message
 from handlers.digest_blocks import SHARE_ACTION, SHARE_BLOCK, SHARE_LIMIT, SHARE_MODAL, digest_messages, share_modal
 from knowledge.courses import CourseMatcher
 from knowledge.messages import Lang, t
@@ -20,7 +22,7 @@ SWITCH = {"on": True, "off": False}
 
 
 def register(app: App) -> None:
-    app.view(SHARE_MODAL)(ack=_validate, lazy=[_submitted])
+    app.view(SHARE_MODAL)(_submitted)
 
 
 # --- sub-commands -------------------------------------------------------------------------------
@@ -42,32 +44,48 @@ def privacy(request: Request) -> None:
     if words[:1] == ["names"]:
         words = words[1:]
     choice = SWITCH.get(words[0]) if len(words) == 1 else None
-    # Slack is asked for the name outside the transaction: no database connection waits on the network.
-    name = (_real_name(request.client, request.user_id) or request.user_name) if choice else None
-    with request.services.db.scope() as session:
+    services = request.services
+    with services.db.scope() as session:
         who = repo.member(session, request.team_id, request.user_id)
         if choice is not None:
-            repo.set_show_name(session, who, choice, name)
+            # The name Slack sent with the command for now; a job asks Slack for the member's real name.
+            repo.set_show_name(session, who, choice, request.user_name)
+        if choice:
+            services.jobs.add(
+                session, NewJob("reply", "refresh_name", {"member_id": who.id, "user_id": request.user_id})
+            )
         shown = who.show_name
     if choice is None:
         state = t("privacy_state_on" if shown else "privacy_state_off", request.lang)
         request.reply(t("privacy_usage", request.lang, state=state))
     else:
-        request.reply(t("privacy_on", request.lang, name=name) if choice else t("privacy_off", request.lang))
+        request.reply(t("privacy_on" if choice else "privacy_off", request.lang))
 
 
 def digest(request: Request) -> None:
-    """This week so far, as it would be posted: for coordinators, who decide what to encourage."""
+    """This week so far, as it would be posted: for coordinators, who decide what to encourage. Counting takes
+    a while at scale, so it is slow work: the ack says so and a job replaces that with the preview."""
     services = request.services
-    tz = services.settings.tz
     with services.db.scope() as session:
         allowed = repo.member(session, request.team_id, request.user_id).role in COORDINATORS
-        data = digest_data(session, Week.containing(services.now(), tz), tz) if allowed else None
-    if data is None:
-        request.reply(t("digest_for_coordinators", request.lang, user=request.user_id))
-        return
-    first = digest_messages(data, services.knowledge, lead=t("digest_preview_note", request.lang), threaded=False)[0]
-    request.reply(first.text, first.blocks)
+        if allowed:
+            payload = {"response_url": request.response_url, "lang": request.lang}
+            services.jobs.add(session, NewJob("ask", "digest_preview", payload))
+    request.reply(t("digest_preparing" if allowed else "digest_for_coordinators", request.lang, user=request.user_id))
+
+
+def _preview(context: JobContext) -> None:
+    services, lang = context.services, context.payload["lang"]
+    tz = services.settings.tz
+    with services.db.scope() as session:
+        data = digest_data(session, Week.containing(services.now(), tz), tz)
+    first = digest_messages(data, services.knowledge, lead=t("digest_preview_note", lang), threaded=False)[0]
+    delivery.send_to_response_url(context.payload["response_url"], message(first.text, first.blocks, replace=True))
+
+
+def _preview_failed(context: JobContext) -> None:
+    reply = message(t("sorry_error", context.payload["lang"]), replace=True)
+    delivery.send_to_response_url(context.payload["response_url"], reply)
 
 
 # --- storing a tip ------------------------------------------------------------------------------
@@ -90,11 +108,14 @@ def _store(services: Services, team_id: str, user_id: str, text: str, lang: Lang
     return "\n".join(lines)
 
 
-def _real_name(client: WebClient, user_id: str) -> str | None:
-    user = client.users_info(user=user_id)["user"]
+def _refresh_name(context: JobContext) -> None:
+    """The member's name as their Slack profile shows it, kept while they still want to be named."""
+    user = context.client.users_info(user=context.payload["user_id"])["user"]
     profile = user.get("profile") or {}
     name = user.get("real_name") or profile.get("real_name") or profile.get("display_name") or user.get("name")
-    return name[:NAME_LIMIT] if name else None
+    if name:
+        with context.services.db.scope() as session:
+            repo.rename_if_shown(session, context.payload["member_id"], name[:NAME_LIMIT])
 
 
 # --- the modal ----------------------------------------------------------------------------------
@@ -109,21 +130,24 @@ def _modal_lang(body: dict) -> Lang:
     return body["view"].get("private_metadata") or "ja"
 
 
-def _validate(ack, body) -> None:
-    if _modal_text(body) is None:
+def _submitted(ack, body, context) -> None:
+    """Stored before the ack closes the form; the confirmation follows as a DM (a modal has no channel)."""
+    text = _modal_text(body)
+    if text is None:  # the form stays open with the problem shown under the field
         ack(
             response_action="errors",
             errors={SHARE_BLOCK: t("sharing_modal_invalid", _modal_lang(body), limit=SHARE_LIMIT)},
         )
-    else:
-        ack()
-
-
-def _submitted(body, context, client) -> None:
-    text = _modal_text(body)
-    if text is None:  # lazy listeners run whatever the ack said; the form is still open with its error
         return
     user = body["user"]
     team_id = user.get("team_id") or (body.get("team") or {}).get("id") or ""
-    confirmation = _store(context["services"], team_id, user["id"], text, _modal_lang(body))
-    client.chat_postMessage(channel=user["id"], text=confirmation)  # a DM: a modal has no channel to reply in
+    services = context["services"]
+    confirmation = _store(services, team_id, user["id"], text, _modal_lang(body))
+    services.jobs.submit(delivery.post(user["id"], {"text": confirmation}))
+    ack()
+
+
+JOBS = {
+    "refresh_name": JobKind("reply", _refresh_name),
+    "digest_preview": JobKind("ask", _preview, give_up=_preview_failed),
+}

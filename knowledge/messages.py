@@ -260,6 +260,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "The cost must be whole yen (e.g. `300000yen`).",
     },
     "thinking": {"ja": "調べています…", "en": "Looking that up…"},
+    "waiting_in_line": {
+        "ja": "順番待ちです（{place}番目）。前の質問に答え終わりしだい、順番にお答えします…",
+        "en": "You are number {place} in line. I will answer as soon as the questions before yours are done…",
+    },
+    "busy": {
+        "ja": "ただいま質問が混み合っています。申し訳ありませんが、少し時間をおいてもう一度お試しください。",
+        "en": "I'm getting a lot of questions right now. Sorry — please try again in a little while.",
+    },
     "ask_usage": {
         "ja": "質問を添えてください。例: `/dx ask ITパスポートの講座は？`",
         "en": "Please add your question, e.g. `/dx ask which course for IT Passport?`",
@@ -351,6 +359,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "👀 プレビューです（チャンネルにはまだ投稿していません）。",
         "en": "👀 A preview: nothing has been posted to the channel yet.",
     },
+    "digest_preparing": {"ja": "今週の週報を集計しています…", "en": "Putting this week's digest together…"},
     "digest_for_coordinators": {
         "ja": "週報のプレビューはコーディネーター向けの機能です。コーディネーターになるには、"
         "管理者に `dxbot members role {user} coordinator` の実行を依頼してください。",
@@ -409,8 +418,9 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "privacy_state_on": {"ja": "載せる", "en": "shown"},
     "privacy_state_off": {"ja": "載せない", "en": "hidden"},
     "privacy_on": {
-        "ja": "週報で共有を紹介するとき、お名前（{name}）を載せます。`/dx privacy names off` でいつでも戻せます。",
-        "en": "The digest will show your name ({name}) with your tips. `/dx privacy names off` hides it again.",
+        "ja": "週報で共有を紹介するとき、Slack のプロフィールのお名前を載せます。`/dx privacy names off` でいつでも戻せます。",
+        "en": "The digest will show your name, as your Slack profile gives it, with your tips. "
+        "`/dx privacy names off` hides it again.",
     },
     "privacy_off": {
         "ja": "週報にお名前を載せない設定にしました。共有は「〇〇市のメンバー」として紹介します。",

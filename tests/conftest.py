@@ -14,6 +14,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pytest
 from sqlalchemy import text
 
+from bot.app import start_lanes
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.wsgi import create_wsgi_app
@@ -95,18 +96,21 @@ class _QuietHandler(WSGIRequestHandler):
 
 @contextmanager
 def serving(services: Services) -> Iterator[str]:
-    """dxbot's real WSGI app on a loopback port; yields its base URL."""
+    """dxbot's real WSGI app on a loopback port, with its job lanes; yields its base URL. One app at a time per
+    test: lanes of two apps on one database would take each other's jobs."""
     server = make_server(
         "127.0.0.1", 0, create_wsgi_app(services), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
     )
+    lanes = start_lanes(services)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
+        lanes.stop(10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def app_url(services) -> Iterator[str]:
     with serving(services) as url:
         yield url
@@ -114,7 +118,9 @@ def app_url(services) -> Iterator[str]:
 
 @pytest.fixture
 def slack(app_url, fake_slack) -> SignedSlack:
-    return SignedSlack(url=app_url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url())
+    return SignedSlack(
+        url=app_url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url(), fake=fake_slack
+    )
 
 
 @pytest.fixture(scope="session")
@@ -139,7 +145,7 @@ def model_services(database_url, fake_slack, fake_openai) -> Iterator[Services]:
     built.db.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def model_app_url(model_services) -> Iterator[str]:
     with serving(model_services) as url:
         yield url
@@ -148,7 +154,9 @@ def model_app_url(model_services) -> Iterator[str]:
 @pytest.fixture
 def model_slack(model_app_url, fake_slack, fake_openai, services) -> SignedSlack:
     fake_openai.reset()
-    return SignedSlack(url=model_app_url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url())
+    return SignedSlack(
+        url=model_app_url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url(), fake=fake_slack
+    )
 
 
 @pytest.fixture

@@ -176,14 +176,25 @@ def test_feedback_thanks_in_the_language_of_the_question(slack, fake_slack, serv
     assert "Thank you" in fake_slack.wait_for("chat.postEphemeral")[0].args["text"]
 
 
-def test_a_failure_while_answering_replaces_the_placeholder_with_an_apology(tmp_path, fake_slack):
+def test_an_answer_that_cannot_be_delivered_is_replaced_by_an_apology(slack, fake_slack):
+    fake_slack.fail_next("chat.update", "msg_too_long")  # Slack refuses it: retrying cannot help
+    slack.event(mention("ITパスポートの講座は？"))
+    apology = fake_slack.wait_for("chat.update", 2)[1].args
+    assert "申し訳ありません" in apology["text"]
+    assert apology["ts"] == fake_slack.of("chat.update")[0].args["ts"]  # in place of the placeholder
+
+
+def test_a_question_that_cannot_be_stored_is_not_acknowledged_so_slack_delivers_it_again(tmp_path, fake_slack, caplog):
     from bot.services import build_services
     from tests.conftest import SIGNING_SECRET, make_settings, serving
     from tests.fakes.signed import SignedSlack
 
     broken = build_services(make_settings(f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}", fake_slack))
+    fake_slack.reset()
     with serving(broken) as url:
         unlucky = SignedSlack(url=url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url())
-        unlucky.event(mention("ITパスポートの講座は？"))
-        update = fake_slack.wait_for("chat.update")[0].args
-    assert "申し訳ありません" in update["text"]
+        assert unlucky.event(mention("ITパスポートの講座は？")).status == 500
+        done = unlucky.command("done ITパスポート")
+    assert done.status == 200 and "申し訳ありません" in json.loads(done.body)["text"]
+    assert fake_slack.of("chat.postMessage") == []
+    assert not [r for r in caplog.records if r.exc_info], "an outage is one log line, not a traceback"

@@ -163,7 +163,9 @@ def test_database_failure_gets_an_apology_and_the_server_keeps_serving(tmp_path,
 
     broken = build_services(make_settings(f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}", fake_slack))
     with serving(broken) as url:
-        unlucky = SignedSlack(url=url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url())
+        unlucky = SignedSlack(
+            url=url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url(), fake=fake_slack
+        )
         assert unlucky.command("done ITパスポート").status == 200
         assert "申し訳ありません" in fake_slack.reply_text(1)
         assert unlucky.command("progress").status == 200

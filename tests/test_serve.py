@@ -50,7 +50,7 @@ def served(tmp_path, fake_slack):
         server.kill()
         pytest.fail("dxbot serve did not answer /healthz: " + server.stderr.read().decode()[-2000:])
     fake_slack.reset()
-    yield SignedSlack(url=url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url())
+    yield SignedSlack(url=url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url(), fake=fake_slack)
     server.terminate()
     server.wait(timeout=10)
 

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from db import repo
 from db.digest import Week, digest_data
 from db.models import Share
+from tests.helpers import eventually
 
 IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
 
@@ -90,14 +91,20 @@ def test_empty_modal_submission_is_refused_in_the_form(slack, fake_slack, servic
     assert shares(services) == [] and fake_slack.of("chat.postMessage") == []
 
 
+def display_name(services) -> str | None:
+    with services.db.scope() as session:
+        return repo.member(session, "T1", "U1").display_name
+
+
 def test_privacy_names_on_and_off(slack, fake_slack, services, municipality):
     slack.command("join 横須賀市")
     slack.command("privacy")
     assert "いまは「載せない」" in fake_slack.reply_text(2)
 
     slack.command("privacy names on")  # keywords only: the reply stays Japanese
-    assert "お名前（Staff Member）を載せます" in fake_slack.reply_text(3)
-    assert fake_slack.of("users.info")[0].args["user"] == "U1"
+    assert "お名前を載せます" in fake_slack.reply_text(3)
+    assert fake_slack.wait_for("users.info")[0].args["user"] == "U1"  # after the ack: the profile's real name
+    eventually(lambda: display_name(services) == "Staff Member")
     slack.command("share 過去問は午後から解くと効率的でした")
     assert "Staff Member" in fake_slack.reply_text(4)
     assert this_week(services).shares[0].member_name == "Staff Member"
@@ -117,9 +124,10 @@ def test_digest_preview_for_a_coordinator(slack, fake_slack, services, municipal
     slack.command("done ITパスポート")
     fake_slack.wait_for("response_url", 2)
     slack.command("digest")
-    preview = fake_slack.reply(3)
-    text = fake_slack.reply_text(3)
-    assert preview["response_type"] == "ephemeral" and len(preview["blocks"]) <= 50
+    assert "集計しています" in fake_slack.reply_text(3)  # the ack; counting is slow work, done by a job
+    preview = fake_slack.reply(4)
+    text = fake_slack.reply_text(4)
+    assert preview["response_type"] == "ephemeral" and preview["replace_original"] and len(preview["blocks"]) <= 50
     assert "今週の学び報告" in text and "プレビュー" in text and "横須賀市" in text and "修了1件" in text
     assert fake_slack.of("chat.postMessage") == []  # nothing is posted
 

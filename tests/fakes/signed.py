@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
+from tests.fakes.slack import FakeSlack
+
 
 @dataclass
 class Response:
@@ -27,9 +29,10 @@ class SignedSlack:
     signing_secret: str
     response_url: str
     team_id: str = "T1"
+    fake: FakeSlack | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
-    def headers(self, body: str, timestamp: int | None = None, content_type: str = "application/json") -> dict:
+    def headers(self, body: str, timestamp: int | str | None = None, content_type: str = "application/json") -> dict:
         ts = str(int(time.time()) if timestamp is None else timestamp)
         signature = SignatureVerifier(self.signing_secret).generate_signature(timestamp=ts, body=body)
         return {
@@ -38,8 +41,9 @@ class SignedSlack:
             "X-Slack-Signature": signature,
         }
 
-    def post(self, body: str, headers: dict, path: str = "/slack/events") -> Response:
-        request = urllib.request.Request(self.url + path, data=body.encode(), headers=headers, method="POST")
+    def post(self, body: str | bytes, headers: dict, path: str = "/slack/events") -> Response:
+        data = body.encode() if isinstance(body, str) else body
+        request = urllib.request.Request(self.url + path, data=data, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=15) as response:
                 return Response(response.status, response.read().decode())
@@ -51,6 +55,14 @@ class SignedSlack:
         return self.post(body, self.headers(body, content_type="application/x-www-form-urlencoded", **header_options))
 
     def command(self, text: str, user: str = "U1", channel: str = "C1", **header_options) -> Response:
+        """A slash command. A reply in its ack is shown to the member like a response_url reply: the fake
+        Slack (when given) records it as one, so `fake.reply(n)` is the n-th message the member saw."""
+        response = self._command(text, user, channel, **header_options)
+        if self.fake is not None and response.status == 200 and response.body.startswith("{"):
+            self.fake.shown_in_ack(json.loads(response.body))
+        return response
+
+    def _command(self, text: str, user: str, channel: str, **header_options) -> Response:
         return self.form(
             {
                 "command": "/dx",
@@ -70,8 +82,12 @@ class SignedSlack:
         )
 
     def action(self, action_id: str, value: str, block_id: str = "b", user: str = "U1") -> Response:
-        """A button click on an ephemeral message: like Slack, the payload carries no `message` for those."""
-        payload = {
+        action = {"type": "button", "action_id": action_id, "block_id": block_id, "value": value, "action_ts": "1"}
+        return self.form({"payload": json.dumps(self.block_actions([action], user))})
+
+    def block_actions(self, actions: list, user: str = "U1") -> dict:
+        """A click's payload on an ephemeral message: like Slack's, it carries no `message` for those."""
+        return {
             "type": "block_actions",
             "team": {"id": self.team_id, "domain": "dx"},
             "user": {"id": user, "username": f"user-{user.lower()}", "team_id": self.team_id},
@@ -80,11 +96,8 @@ class SignedSlack:
             "channel": {"id": "C1", "name": "general"},
             "response_url": self.response_url,
             "trigger_id": f"trigger-{next(self._ids)}",
-            "actions": [
-                {"type": "button", "action_id": action_id, "block_id": block_id, "value": value, "action_ts": "1"}
-            ],
+            "actions": actions,
         }
-        return self.form({"payload": json.dumps(payload)})
 
     def event(self, event: dict, event_id: str | None = None, retry_num: int | None = None) -> Response:
         body = json.dumps(

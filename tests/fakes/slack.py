@@ -64,8 +64,14 @@ class FakeSlack:
             time.sleep(0.02)
         raise AssertionError(f"expected {count} {method} call(s), got {len(self.of(method))}: {self.summary()}")
 
+    def shown_in_ack(self, message: dict) -> None:
+        """A slash command's ack that carried a message: Slack shows it to the member as it shows a reply sent
+        to the response_url, so it is recorded as one (path "ack")."""
+        with self._lock:
+            self.calls.append(Call(method="response_url", path="ack", headers={}, args=message))
+
     def reply(self, count: int = 1) -> dict:
-        """The `count`-th reply sent to a response_url (waiting for it)."""
+        """The `count`-th message the member saw: a reply in an ack, or one sent to a response_url (waiting for it)."""
         return self.wait_for("response_url", count)[count - 1].args
 
     def reply_text(self, count: int = 1) -> str:

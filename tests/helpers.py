@@ -1,0 +1,18 @@
+"""Small waiting helpers for work that finishes after the ack (in the job lanes)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+
+def eventually(condition: Callable[[], object], timeout: float = 10.0, interval: float = 0.05):
+    """Wait until `condition()` is truthy and return it; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout} s: {getattr(condition, '__name__', condition)}")
+        time.sleep(interval)
