@@ -29,7 +29,9 @@ ACK_CALL_TIMEOUT = 2  # seconds: the one Web API call an ack makes (views.open) 
 
 def web_client(settings: Settings) -> WebClient:
     """The client for work after the ack: waits out 429s (Retry-After), retries 5xx and dropped connections."""
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+    client = WebClient(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=settings.slack_timeout_seconds
+    )
     client.retry_handlers.extend(
         [RateLimitErrorRetryHandler(max_retry_count=3), ServerErrorRetryHandler(max_retry_count=2)]
     )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+APPLICATION_NAME = "dxbot"  # how PostgreSQL's pg_stat_activity names dxbot's connections
 
 
 def make_engine(database_url: str, timeout: float = 10.0, pool_size: int = 5) -> Engine:
@@ -30,7 +31,11 @@ def make_engine(database_url: str, timeout: float = 10.0, pool_size: int = 5) ->
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=timeout,
-        connect_args={"connect_timeout": max(1, math.ceil(timeout))},
+        connect_args={
+            "connect_timeout": max(1, math.ceil(timeout)),
+            "options": f"-c lock_timeout={int(timeout * 1000)}",  # waiting for a lock, like SQLite's timeout
+            "application_name": APPLICATION_NAME,
+        },
     )
 
 

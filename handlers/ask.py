@@ -166,8 +166,8 @@ def _deliver(context: JobContext, reply_message: dict, *, status_only: bool = Fa
     """The answer (or an interim status) where the question's reply belongs."""
     reply = context.payload["reply"]
     if "response_url" in reply:
-        delivery.send_to_response_url(
-            reply["response_url"], {**reply_message, "response_type": "ephemeral", "replace_original": True}
+        delivery.respond_now(
+            context, reply["response_url"], {**reply_message, "response_type": "ephemeral", "replace_original": True}
         )
     elif reply.get("assistant"):
         if status_only:
@@ -291,11 +291,11 @@ def _share(context: JobContext) -> None:
         text=f"{t('shared_by', lang, user=user)}\n> {blocks.escape(question)}\n{blocks.escape(text)}",
         blocks=blocks.as_dicts(blocks.shared_answer(user, question, text, sources, lang)),
     )
-    delivery.send_to_response_url(payload["response_url"], {"delete_original": True})
+    delivery.respond_now(context, payload["response_url"], {"delete_original": True})
 
 
 def _share_failed(context: JobContext) -> None:
-    delivery.send_to_response_url(context.payload["response_url"], message(t("sorry_error", "ja")))
+    delivery.respond_now(context, context.payload["response_url"], message(t("sorry_error", "ja")))
 
 
 JOBS |= {"share_answer": JobKind("reply", _share, give_up=_share_failed)}

@@ -82,7 +82,7 @@ def from_action(body: dict, services: Services, client: WebClient, text: str, la
         try:
             services.db.run(lambda session: services.jobs.add(session, delivery.respond(response_url, reply)))
         except SQLAlchemyError:  # nothing to keep it in: say it now rather than never
-            delivery.send_to_response_url(response_url, reply)
+            delivery.send_to_response_url(response_url, reply, services.settings.slack_timeout_seconds)
 
     return Request(services=services, text=text, lang=lang, deliver=queued, client=client, **identity)
 

@@ -21,7 +21,6 @@ from db.jobs import NewJob
 log = logging.getLogger(__name__)
 
 JOB_EVENT = "dxbot_job"  # message metadata naming the job that posted a message
-REPLY_TIMEOUT = 10  # seconds for one Web API or response_url call; Slack's own retries come on top
 
 
 def respond(response_url: str, message: dict) -> NewJob:
@@ -37,12 +36,12 @@ def post(channel: str, message: dict, thread_ts: str | None = None) -> NewJob:
     return NewJob("reply", "post", {"channel": channel, "thread_ts": thread_ts, "message": message})
 
 
-def send_to_response_url(response_url: str, message: dict) -> None:
+def send_to_response_url(response_url: str, message: dict, timeout: float) -> None:
     """POST to a response_url with Slack's retries for 429, 5xx and dropped connections. An expired or used-up
     URL (4xx) cannot succeed later."""
     webhook = WebhookClient(
         response_url,
-        timeout=REPLY_TIMEOUT,
+        timeout=timeout,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),
@@ -86,7 +85,11 @@ def _posted_by(client: WebClient, job_id: int, channel: str, thread_ts: str | No
 
 
 def _respond(context: JobContext) -> None:
-    send_to_response_url(context.payload["url"], context.payload["message"])
+    respond_now(context, context.payload["url"], context.payload["message"])
+
+
+def respond_now(context: JobContext, response_url: str, message: dict) -> None:
+    send_to_response_url(response_url, message, context.services.settings.slack_timeout_seconds)
 
 
 def _ephemeral(context: JobContext) -> None:

@@ -80,12 +80,12 @@ def _preview(context: JobContext) -> None:
     with services.db.scope() as session:
         data = digest_data(session, Week.containing(services.now(), tz), tz)
     first = digest_messages(data, services.knowledge, lead=t("digest_preview_note", lang), threaded=False)[0]
-    delivery.send_to_response_url(context.payload["response_url"], message(first.text, first.blocks, replace=True))
+    delivery.respond_now(context, context.payload["response_url"], message(first.text, first.blocks, replace=True))
 
 
 def _preview_failed(context: JobContext) -> None:
     reply = message(t("sorry_error", context.payload["lang"]), replace=True)
-    delivery.send_to_response_url(context.payload["response_url"], reply)
+    delivery.respond_now(context, context.payload["response_url"], reply)
 
 
 # --- storing a tip ------------------------------------------------------------------------------

@@ -87,6 +87,7 @@ def clean_state(request) -> None:
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 256  # many members at once, as gunicorn's backlog allows (socketserver's default: 5)
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -30,6 +30,7 @@ class FakeSlack:
     socket_mode_url: str | None = None  # what apps.connections.open hands out
     channels: dict[str, list[dict]] = field(default_factory=dict)  # top-level posts, for conversations.history
     _failures: dict[str, list[tuple[int, dict, dict]]] = field(default_factory=dict)
+    _delays: dict[str, list[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -50,6 +51,12 @@ class FakeSlack:
             self._failures.setdefault(method, []).extend(
                 [(status, {"ok": False, "error": error}, headers or {})] * times
             )
+
+    def slow_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next `times` calls of `method` are carried out, but answered only after `seconds`: a client
+        that gives up first cannot know whether it happened (a timeout)."""
+        with self._lock:
+            self._delays.setdefault(method, []).extend([seconds] * times)
 
     def of(self, method: str) -> list[Call]:
         with self._lock:
@@ -92,18 +99,21 @@ class FakeSlack:
         with self._lock:
             self.calls.clear()
             self._failures.clear()
+            self._delays.clear()
             self.replies.clear()
             self.channels.clear()
 
     # --- called by the request handler ---
 
-    def _record(self, call: Call) -> tuple[int, dict, dict]:
+    def _record(self, call: Call) -> tuple[int, dict, dict, float]:
         with self._lock:
             self.calls.append(call)
+            delays = self._delays.get(call.method)
+            delay = delays.pop(0) if delays else 0.0
             queued = self._failures.get(call.method)
             if queued:
-                return queued.pop(0)
-            return 200, self._answer(call), {}
+                return (*queued.pop(0), delay)
+            return 200, self._answer(call), {}, delay
 
     def _answer(self, call: Call) -> dict:
         args = call.args
@@ -113,7 +123,9 @@ class FakeSlack:
                 return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "dxbot"}
             case "chat.postMessage":
                 message = {"ts": ts, "text": args.get("text"), "metadata": _json(args.get("metadata"))}
-                if not args.get("thread_ts"):
+                if args.get("thread_ts"):  # found again by conversations.replies, like Slack's
+                    self.replies.setdefault(args["thread_ts"], []).append(message | {"bot_id": "BBOT"})
+                else:
                     self.channels.setdefault(args.get("channel"), []).insert(0, message)  # newest first
                 return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
             case "conversations.history":
@@ -151,15 +163,19 @@ def _handler_for(fake: FakeSlack):
             raw = self.rfile.read(length)
             method = self._method()
             call = Call(method=method, path=self.path, headers=dict(self.headers.items()), args=self._parse(raw))
-            status, payload, headers = fake._record(call)
+            status, payload, headers, delay = fake._record(call)
+            time.sleep(delay)
             body = b"ok" if method in ("response_url", "upload") and status == 200 else json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting: that is the point
+                pass
 
         def _method(self) -> str:
             if self.path.startswith("/api/"):
@@ -186,6 +202,7 @@ def _handler_for(fake: FakeSlack):
 
 def start_fake_slack() -> FakeSlack:
     server = ThreadingHTTPServer(("127.0.0.1", 0), None)
+    server.daemon_threads = True
     fake = FakeSlack(server=server)
     server.RequestHandlerClass = _handler_for(fake)
     threading.Thread(target=server.serve_forever, daemon=True).start()
