@@ -13,7 +13,8 @@ import typer
 from bot.cli_digest import register as register_digest
 from bot.cli_support import UserError, load_services, load_settings, print_json
 from bot.settings import ConfigError
-from db import migrate, repo
+from db import jobs, migrate, repo
+from db.models import JOB_LANES, JOB_STATES
 from knowledge import kb
 from knowledge.answer import QUESTION_LIMIT
 from knowledge.kb import KnowledgeError
@@ -226,6 +227,37 @@ def municipalities_list() -> None:
         typer.echo(f"{prefecture}\t{name}\t{code}\t{members} members")
     if not rows:
         typer.echo("no municipalities yet: add one with `dxbot municipalities add NAME`")
+
+
+# --- jobs --------------------------------------------------------------------------------------------
+
+
+@cli.command("jobs")
+def jobs_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Work queued after Slack's ack: how many jobs wait or run per lane, and the latest given up, with why."""
+    services = load_services()
+    with services.db.scope() as session:
+        counted = jobs.counts(session)
+        given_up = [
+            {
+                "id": j.id,
+                "kind": j.kind,
+                "attempts": j.attempts,
+                "created_at": j.created_at.isoformat(),
+                "error": j.error,
+            }
+            for j in jobs.failed(session)
+        ]
+    lanes = {lane: {state: counted.get((lane, state), 0) for state in JOB_STATES} for lane in JOB_LANES}
+    if as_json:
+        print_json({"lanes": lanes, "failed": given_up})
+        return
+    for lane, states in lanes.items():
+        typer.echo(f"{lane}: " + ", ".join(f"{count} {state}" for state, count in states.items()))
+    for job in given_up:
+        typer.echo(
+            f"failed #{job['id']} {job['kind']} ({job['attempts']} attempts, {job['created_at']}): {job['error']}"
+        )
 
 
 # --- serving -----------------------------------------------------------------------------------------

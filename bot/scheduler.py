@@ -15,7 +15,7 @@ from bot.app import web_client
 from bot.digest import send_digest, shared_channel
 from bot.services import Services
 from bot.settings import ConfigError, Settings
-from db import repo
+from db import jobs, repo
 from db.digest import Week
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 JOB_ID = "weekly_digest"
 HOUSEKEEPING_JOB_ID = "forget_old_events"
 EVENT_MEMORY = timedelta(days=1)  # Slack retries a delivery for minutes, not days
+FAILED_JOB_MEMORY = timedelta(days=7)
 # How late a run may still happen (the process was down or asleep at the time): just under the weekly
 # period, so that exactly one missed run is caught up. The week it sends is the one before the missed run.
 CATCH_UP = timedelta(days=7) - timedelta(minutes=1)
@@ -88,10 +89,12 @@ def send_last_week(services: Services, trigger: CronTrigger) -> None:
 
 
 def forget_old_events(services: Services) -> None:
-    """Keep the retry de-duplication table small: event ids are only needed while Slack may retry."""
+    """Keep the retry de-duplication table small (event ids are only needed while Slack may retry), and the
+    jobs table too (a failed job is kept a week for the operator: `dxbot jobs`)."""
     with services.db.scope() as session:
         forgotten = repo.forget_events_before(session, services.now() - EVENT_MEMORY)
-    log.info("forgot %d Slack event ids older than %s", forgotten, EVENT_MEMORY)
+        failed = jobs.forget_failed_before(session, services.now() - FAILED_JOB_MEMORY)
+    log.info("forgot %d Slack event ids older than %s and %d failed jobs", forgotten, EVENT_MEMORY, failed)
 
 
 def run(services: Services) -> None:

@@ -95,4 +95,13 @@ def waiting(session: Session, lane: str) -> int:
 def counts(session: Session) -> dict[tuple[str, str], int]:
     """How many jobs per (lane, state)."""
     rows = session.execute(select(Job.lane, Job.state, func.count()).group_by(Job.lane, Job.state))
-    return {(lane, state): count for lane, state, count in rows.tuples()}
+    return {(lane, state): count for lane, state, count in rows}
+
+
+def failed(session: Session, limit: int = 20) -> list[Job]:
+    """The latest jobs given up, for the operator."""
+    return list(session.scalars(select(Job).where(Job.state == "failed").order_by(Job.id.desc()).limit(limit)))
+
+
+def forget_failed_before(session: Session, cutoff: datetime) -> int:
+    return session.execute(delete(Job).where(Job.state == "failed", Job.created_at < cutoff)).rowcount

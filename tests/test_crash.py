@@ -204,3 +204,9 @@ def test_sigterm_drains_answers_in_hand_and_leaves_the_rest_for_the_next_start(
 
     server.start()
     eventually(lambda: all(answered_once(fake_slack, e["ts"]) for e in events), timeout=45)
+
+    def queue_is_empty() -> bool:
+        status = json.loads(dxbot("jobs", "--json", cwd=server.cwd, env=server.env).stdout)
+        return all(count == 0 for states in status["lanes"].values() for count in states.values())
+
+    eventually(queue_is_empty, timeout=15)  # what the operator sees: nothing waiting, nothing given up

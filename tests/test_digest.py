@@ -31,7 +31,7 @@ from db.digest import (
     record_progress,
     run,
 )
-from db.models import Completion, DigestRun, Member, Municipality, ProcessedEvent, Question
+from db.models import Completion, DigestRun, Job, Member, Municipality, ProcessedEvent, Question
 from handlers.blocks import SECTION_LIMIT
 from handlers.digest_blocks import MAX_BLOCKS, digest_messages, plain_text
 
@@ -700,9 +700,14 @@ def test_old_event_ids_are_forgotten_daily(services):
             [
                 ProcessedEvent(event_id="Ev-old", received_at=services.now() - timedelta(days=2)),
                 ProcessedEvent(event_id="Ev-new", received_at=services.now() - timedelta(minutes=5)),
+                *(
+                    Job(lane="ask", kind=kind, payload={}, state="failed", attempts=8, run_after=at, created_at=at)
+                    for kind, at in (("old", services.now() - timedelta(days=8)), ("new", services.now()))
+                ),
             ]
         )
     assert build_scheduler(services).get_job(HOUSEKEEPING_JOB_ID).func is forget_old_events
     forget_old_events(services)
     with services.db.scope() as session:
         assert [e.event_id for e in session.query(ProcessedEvent)] == ["Ev-new"]
+        assert [j.kind for j in session.query(Job)] == ["new"]  # a failed job is kept a week for the operator
