@@ -25,7 +25,11 @@ DRAIN_SECONDS = 20  # of which the lanes may use this much, after the last reque
 
 class _Gunicorn(BaseApplication):
     def __init__(self, settings: Settings, options: dict):
-        self._settings = settings
+        # The knowledge base and its search index are built once, here in the master, before the workers are
+        # forked: they share its memory (the Sudachi dictionary's pages above all) instead of each loading it.
+        # Nothing connects to the database here, so no connection crosses the fork.
+        self._services = build_services(settings)
+        self._services.answerer  # noqa: B018
         self._options = options
         self._lanes = None
         super().__init__()
@@ -36,10 +40,10 @@ class _Gunicorn(BaseApplication):
         self.cfg.set("worker_exit", self._worker_exit)
 
     def load(self):
-        # Each worker builds its own services (engine, search index) and lanes after the fork.
-        services = build_services(self._settings)
-        application = create_wsgi_app(services)
-        self._lanes = start_lanes(services)
+        # In each worker, after the fork: its own connection pool, app and lanes.
+        self._services.db.engine.dispose(close=False)
+        application = create_wsgi_app(self._services)
+        self._lanes = start_lanes(self._services)
         return application
 
     def _worker_exit(self, _arbiter, _worker) -> None:
