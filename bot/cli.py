@@ -13,7 +13,7 @@ import typer
 from bot.cli_digest import register as register_digest
 from bot.cli_support import UserError, load_services, load_settings, print_json
 from bot.settings import ConfigError
-from db import jobs, migrate, repo
+from db import jobs, repo
 from db.models import JOB_LANES, JOB_STATES
 from knowledge import kb
 from knowledge.answer import QUESTION_LIMIT
@@ -44,6 +44,8 @@ register_digest(cli)
 @db_cli.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply migrations (creates the SQLite file on first use), then sync the course catalogue."""
+    from db import migrate  # Alembic: only for the commands that migrate
+
     services = load_services()
     migrate.upgrade(services.db.engine, revision)
     count = services.sync_courses()
@@ -53,6 +55,8 @@ def db_upgrade(revision: str = "head") -> None:
 @db_cli.command("downgrade")
 def db_downgrade(revision: str) -> None:
     """Revert migrations down to REVISION (`base` empties the schema)."""
+    from db import migrate
+
     services = load_services()
     migrate.downgrade(services.db.engine, revision)
     typer.echo(f"database at revision {migrate.current_revision(services.db.engine)}")
@@ -61,6 +65,8 @@ def db_downgrade(revision: str) -> None:
 @db_cli.command("check")
 def db_check() -> None:
     """Fail when the models and the migrations disagree (alembic check)."""
+    from db import migrate
+
     migrate.check(load_services().db.engine)
     typer.echo("models and migrations agree")
 

@@ -6,7 +6,6 @@ import logging
 import time
 from dataclasses import dataclass
 
-import openai
 from tenacity import (
     RetryError,
     Retrying,
@@ -17,9 +16,6 @@ from tenacity import (
 )
 
 log = logging.getLogger(__name__)
-
-# Worth another try: the service is busy (429), briefly broken (5xx), or slow. A bad key or request is not.
-_TRANSIENT = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError)
 
 
 class ModelUnavailable(Exception):
@@ -34,15 +30,26 @@ class ChatMessage:
 
 class ChatModel:
     def __init__(self, *, api_key: str, base_url: str | None, model: str, deadline_seconds: float):
+        import openai  # half a second of imports: only for deployments that configure a model
+
         self._client = openai.OpenAI(api_key=api_key, base_url=base_url, max_retries=0)
         self._model = model
         self._deadline = deadline_seconds
 
     def complete(self, messages: list[ChatMessage]) -> str:
         """The model's reply; raises ModelUnavailable once retries or the overall deadline run out."""
+        import openai
+
         started = time.monotonic()
+        # Worth another try: the service is busy (429), briefly broken (5xx), or slow. A bad key or request is not.
+        transient = (
+            openai.RateLimitError,
+            openai.InternalServerError,
+            openai.APITimeoutError,
+            openai.APIConnectionError,
+        )
         retrying = Retrying(
-            retry=retry_if_exception_type(_TRANSIENT),
+            retry=retry_if_exception_type(transient),
             wait=wait_random_exponential(multiplier=0.5, max=4),
             stop=stop_before_delay(self._deadline) | stop_after_attempt(5),
             reraise=False,
