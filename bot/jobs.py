@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from db import jobs as queue
@@ -131,6 +131,7 @@ class Lanes:
         self._lease = timedelta(seconds=services.settings.job_lease_seconds)
         self._stopping = threading.Event()
         self._outage = threading.Event()
+        self._jitter = random.Random()  # its own: the global generator belongs to whoever else uses it
         self._threads: list[threading.Thread] = []
 
     def start(self) -> Lanes:
@@ -216,7 +217,7 @@ class Lanes:
             )
             self._give_up(context, kind, reason)
             return
-        delay = min(60.0, 2.0**job.attempts) * random.uniform(0.5, 1.0)
+        delay = min(60.0, 2.0**job.attempts) * self._jitter.uniform(0.5, 1.0)
         log.warning(
             "job %s %s failed (attempt %s), retrying in %.1f s: %s", job.id, job.kind, job.attempts, delay, reason
         )
@@ -239,8 +240,11 @@ class Lanes:
 
 
 def _may_pass(exc: Exception) -> bool:
-    """Worth another try: the database or network, or Slack busy or briefly broken. Not a bug or a refusal."""
+    """Worth another try: the database or network unreachable, or Slack busy or briefly broken. Not a bug, a
+    refusal, or data the database will never take (DataError, IntegrityError: the same again next time)."""
     if isinstance(exc, SlackApiError):
         status = exc.response.status_code
         return status == 429 or status >= 500
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
     return isinstance(exc, SQLAlchemyError | OSError)

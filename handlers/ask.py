@@ -23,7 +23,7 @@ from bot.services import Services
 from db import repo
 from db.jobs import NewJob
 from handlers import blocks, delivery
-from handlers.command import Request, apologise_on_failure, from_action, message
+from handlers.command import Request, apologise_on_failure, from_action, message, text_field
 from knowledge.answer import QUESTION_LIMIT, Answer, Turn
 from knowledge.messages import MESSAGES, Lang, language_of, t
 from knowledge.text import clean_input
@@ -245,9 +245,17 @@ def answer_blocks(answer: Answer, question_id: int, shareable: bool = False) -> 
 
 def _feedback(ack, body, context, client) -> None:
     action = body["actions"][0]
-    request = from_action(body, context["services"], client, text="", lang="ja")
-    apologise_on_failure(lambda r: _record_feedback(r, int(action["value"]), action["action_id"]))(request)
+    question_id = _question_id(action)
+    if question_id is not None:
+        request = from_action(body, context["services"], client, text="", lang="ja")
+        apologise_on_failure(lambda r: _record_feedback(r, question_id, action["action_id"]))(request)
     ack()
+
+
+def _question_id(action: dict) -> int | None:
+    """The logged question a button names (our buttons carry its id; anything else names none)."""
+    value = text_field(action, "value") or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def _record_feedback(request: Request, question_id: int, action_id: str) -> None:
@@ -260,8 +268,10 @@ def _record_feedback(request: Request, question_id: int, action_id: str) -> None
 
 
 def _share_in_channel(ack, body, context, client) -> None:
-    request = from_action(body, context["services"], client, text="", lang="ja")
-    apologise_on_failure(lambda r: _queue_share(r, int(body["actions"][0]["value"])))(request)
+    question_id = _question_id(body["actions"][0])
+    if question_id is not None:
+        request = from_action(body, context["services"], client, text="", lang="ja")
+        apologise_on_failure(lambda r: _queue_share(r, question_id))(request)
     ack()
 
 

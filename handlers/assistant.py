@@ -9,7 +9,10 @@ from slack_bolt import App, Assistant
 from bot.jobs import JobContext, JobKind
 from db.jobs import NewJob
 from handlers.ask import announce_job, strip_mentions
+from handlers.command import text_field
+from knowledge.answer import QUESTION_LIMIT
 from knowledge.messages import t
+from knowledge.text import clean_input
 
 SUGGESTED = ("prompt_it_passport", "prompt_required_courses", "prompt_joint_procurement")
 
@@ -28,8 +31,8 @@ def _thread_started(payload, body, context) -> None:
 
 
 def _user_message(payload, body, context) -> None:
-    question = strip_mentions(payload.get("text") or "")
-    if not question:
+    question = clean_input(strip_mentions(text_field(payload, "text") or ""), QUESTION_LIMIT)
+    if question is None:
         return
     job = announce_job(
         question,

@@ -52,15 +52,21 @@ class Request:
         self.deliver(message(fallback, blocks, replace=replace))
 
 
+def text_field(payload: object, key: str) -> str | None:
+    """payload[key] when it is text: Slack's payloads are trusted for their shape only once checked."""
+    value = payload.get(key) if isinstance(payload, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def _identity(body: dict) -> dict:
-    user = body.get("user") or {}
+    user, team, channel = body.get("user"), body.get("team"), body.get("channel")
     return dict(
-        team_id=body.get("team_id") or (body.get("team") or {}).get("id") or user.get("team_id") or "",
-        user_id=body.get("user_id") or user.get("id") or "",
-        user_name=body.get("user_name") or user.get("username") or user.get("name"),
-        channel_id=body.get("channel_id") or (body.get("channel") or {}).get("id"),
-        response_url=body.get("response_url"),
-        trigger_id=body.get("trigger_id"),
+        team_id=text_field(body, "team_id") or text_field(team, "id") or text_field(user, "team_id") or "",
+        user_id=text_field(body, "user_id") or text_field(user, "id") or "",
+        user_name=text_field(body, "user_name") or text_field(user, "username") or text_field(user, "name"),
+        channel_id=text_field(body, "channel_id") or text_field(channel, "id"),
+        response_url=text_field(body, "response_url"),
+        trigger_id=text_field(body, "trigger_id"),
     )
 
 

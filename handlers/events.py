@@ -10,7 +10,10 @@ from slack_bolt import App
 
 from handlers import delivery
 from handlers.ask import announce_job, strip_mentions
-from knowledge.messages import t
+from handlers.command import text_field
+from knowledge.answer import QUESTION_LIMIT
+from knowledge.messages import language_of, t
+from knowledge.text import clean_input
 
 
 def register(app: App) -> None:
@@ -20,33 +23,46 @@ def register(app: App) -> None:
 
 
 def _on_mention(event, body, context) -> None:
-    question = strip_mentions(event.get("text") or "")
-    channel, thread_ts = event["channel"], event.get("thread_ts") or event["ts"]
-    if not question:  # a bare "@dxbot": say what it can do
-        job = delivery.post(channel, {"text": t("help", "ja")}, thread_ts=thread_ts)
+    channel, ts = text_field(event, "channel"), text_field(event, "ts")
+    if not channel or not ts:
+        return
+    thread_ts = text_field(event, "thread_ts") or ts
+    raw = strip_mentions(text_field(event, "text") or "")
+    question = clean_input(raw, QUESTION_LIMIT)
+    if question is None:  # a bare "@dxbot", or a text too long to be a question: say what it can do
+        reply = t("bad_input", "ja", limit=QUESTION_LIMIT) + "\n\n" if raw else ""
+        job = delivery.post(channel, {"text": reply + t("help", "ja")}, thread_ts=thread_ts)
     else:
         job = announce_job(
             question,
             surface="mention",
-            team_id=body.get("team_id"),
-            user_id=event.get("user"),
+            team_id=text_field(body, "team_id"),
+            user_id=text_field(event, "user"),
             channel=channel,
             thread_ts=thread_ts,
-            current_ts=event["ts"],
-            history=bool(event.get("thread_ts")),
+            current_ts=ts,
+            history=thread_ts != ts,
         )
-    context["services"].jobs.submit(job, event_id=body.get("event_id"))
+    context["services"].jobs.submit(job, event_id=text_field(body, "event_id"))
 
 
 def _on_direct_message(event, body, context) -> None:
-    if event.get("subtype") or event.get("bot_id") or not (event.get("text") or "").strip():
+    channel, ts = text_field(event, "channel"), text_field(event, "ts")
+    if event.get("subtype") or event.get("bot_id") or not channel or not ts:
         return  # edits, joins and the bot's own posts are not questions
-    job = announce_job(
-        strip_mentions(event["text"]),
-        surface="dm",
-        team_id=body.get("team_id"),
-        user_id=event.get("user"),
-        channel=event["channel"],
-        thread_ts=event["ts"],
-    )
-    context["services"].jobs.submit(job, event_id=body.get("event_id"))
+    raw = strip_mentions(text_field(event, "text") or "")
+    if not raw.strip():
+        return
+    question = clean_input(raw, QUESTION_LIMIT)
+    if question is None:
+        job = delivery.post(channel, {"text": t("bad_input", language_of(raw), limit=QUESTION_LIMIT)}, thread_ts=ts)
+    else:
+        job = announce_job(
+            question,
+            surface="dm",
+            team_id=text_field(body, "team_id"),
+            user_id=text_field(event, "user"),
+            channel=channel,
+            thread_ts=ts,
+        )
+    context["services"].jobs.submit(job, event_id=text_field(body, "event_id"))

@@ -8,6 +8,7 @@ from bot.jobs import JobContext, JobKind
 from db import repo
 from db.jobs import NewJob
 from handlers import blocks
+from handlers.command import text_field
 
 
 def register(app: App) -> None:
@@ -15,10 +16,11 @@ def register(app: App) -> None:
 
 
 def _home_opened(event, body, context) -> None:
-    if event.get("tab") not in (None, "home"):
+    user = text_field(event, "user")
+    if event.get("tab") not in (None, "home") or not user:
         return
-    job = NewJob("reply", "publish_home", {"team_id": body.get("team_id") or "", "user_id": event["user"]})
-    context["services"].jobs.submit(job, event_id=body.get("event_id"))
+    job = NewJob("reply", "publish_home", {"team_id": text_field(body, "team_id") or "", "user_id": user})
+    context["services"].jobs.submit(job, event_id=text_field(body, "event_id"))
 
 
 def _publish(context: JobContext) -> None:

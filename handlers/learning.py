@@ -10,7 +10,7 @@ from slack_bolt import App
 from db import repo
 from db.models import Completion, Member
 from handlers import blocks
-from handlers.command import Request, apologise_on_failure, from_action
+from handlers.command import Request, apologise_on_failure, from_action, text_field
 from knowledge.courses import CourseMatcher
 from knowledge.kb import Course
 from knowledge.messages import t
@@ -182,17 +182,18 @@ def _record(request: Request, course: Course | None, text: str, *, replace: bool
 
 def _picked(ack, body, context, client) -> None:
     services = context["services"]
-    course_id = body["actions"][0]["value"]
-    request = from_action(body, services, client, text=course_id, lang=blocks.choice_language(body))
-    course = services.knowledge.courses.get(course_id)
-    apologise_on_failure(lambda r: _record(r, course, course_id, replace=True))(request)
+    course = services.knowledge.courses.get(text_field(body["actions"][0], "value") or "")
+    if course is not None:  # a button we rendered always names a catalogue course
+        request = from_action(body, services, client, text=course.id, lang=blocks.choice_language(body))
+        apologise_on_failure(lambda r: _record(r, course, course.id, replace=True))(request)
     ack()
 
 
 def _free_text_confirmed(ack, body, context, client) -> None:
-    text = clean_input(body["actions"][0]["value"], COURSE_TEXT_LIMIT) or ""
-    request = from_action(body, context["services"], client, text=text, lang=blocks.choice_language(body))
-    apologise_on_failure(lambda r: _record(r, None, text, replace=True))(request)
+    text = clean_input(text_field(body["actions"][0], "value"), COURSE_TEXT_LIMIT)
+    if text is not None:
+        request = from_action(body, context["services"], client, text=text, lang=blocks.choice_language(body))
+        apologise_on_failure(lambda r: _record(r, None, text, replace=True))(request)
     ack()
 
 

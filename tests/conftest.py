@@ -103,7 +103,7 @@ def serving(services: Services) -> Iterator[str]:
         "127.0.0.1", 0, create_wsgi_app(services), server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
     )
     lanes = start_lanes(services)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:

@@ -195,3 +195,10 @@ def test_joining_the_same_municipality_again_keeps_the_join_date(slack, fake_sla
     fake_slack.wait_for("response_url", 2)
     with services.db.scope() as session:
         assert repo.member(session, "T1", "U1").joined_at == first  # not a "new member" again in the digest
+
+
+def test_a_command_mentioning_the_word_payload_is_still_a_command(slack, fake_slack):
+    """Bolt alone reads any form body containing "payload" as an (empty) button click; the edge parses it."""
+    response = slack.command("done payload設計入門")
+    assert response.status == 200
+    assert "payload設計入門" in fake_slack.reply_text()
