@@ -270,13 +270,16 @@ def jobs_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
 
 
 @cli.command()
-def serve(port: Annotated[int | None, typer.Option(help="default: $PORT or 3000")] = None) -> None:
+def serve(
+    port: Annotated[int | None, typer.Option(help="default: $PORT or 3000")] = None,
+    host: Annotated[str, typer.Option(help="the address to listen on (127.0.0.1: this machine only)")] = "0.0.0.0",
+) -> None:
     """Serve Slack's HTTP requests (POST /slack/events, GET /healthz) under gunicorn."""
     from bot.server import run_gunicorn
 
     settings = load_settings()
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    run_gunicorn(settings, port or settings.port)
+    run_gunicorn(settings, host, port or settings.port)
 
 
 @cli.command()

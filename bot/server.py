@@ -51,11 +51,11 @@ class _Gunicorn(BaseApplication):
             self._lanes.stop(DRAIN_SECONDS)
 
 
-def run_gunicorn(settings: Settings, port: int) -> None:
+def run_gunicorn(settings: Settings, host: str, port: int) -> None:
     _Gunicorn(
         settings,
         {
-            "bind": f"0.0.0.0:{port}",
+            "bind": f"{host}:{port}",
             "workers": settings.web_concurrency,
             "worker_class": "gthread",
             "threads": settings.web_threads,

@@ -58,7 +58,7 @@ class Server:
 
     def start(self) -> Server:
         self.process = subprocess.Popen(
-            [DXBOT, "serve", "--port", str(self.port)],
+            [DXBOT, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=self.cwd,
             env=self.env,
             stdout=subprocess.DEVNULL,

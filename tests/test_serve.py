@@ -36,7 +36,9 @@ def served(tmp_path, fake_slack):
     assert dxbot("db", "upgrade", cwd=tmp_path, env=env).returncode == 0
     assert dxbot("municipalities", "add", "横須賀市", cwd=tmp_path, env=env).returncode == 0
     port = _free_port()
-    server = subprocess.Popen([DXBOT, "serve", "--port", str(port)], cwd=tmp_path, env=env, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [DXBOT, "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=tmp_path, env=env, stderr=subprocess.PIPE
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
