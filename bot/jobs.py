@@ -165,9 +165,10 @@ class Lanes:
                 self._run(job)
 
     def _claim(self, lane: str) -> ClaimedJob | None:
-        now = self._services.now()
+        now, db = self._services.now(), self._services.db
         try:
-            job = self._services.db.run(lambda session: queue.claim(session, lane, now, self._lease))
+            due = db.run(lambda session: queue.any_due(session, lane, now), read_only=True)
+            job = db.run(lambda session: queue.claim(session, lane, now, self._lease)) if due else None
         except SQLAlchemyError as exc:
             if not self._outage.is_set():  # one line per outage, not one per worker per second
                 self._outage.set()

@@ -45,16 +45,22 @@ def enqueue(session: Session, job: NewJob, now: datetime, *, event_id: str | Non
     return row.id
 
 
+def _due(lane: str, now: datetime):
+    return and_(
+        Job.lane == lane,
+        or_(and_(Job.state == "queued", Job.run_after <= now), and_(Job.state == "running", Job.lease_until < now)),
+    )
+
+
+def any_due(session: Session, lane: str, now: datetime) -> bool:
+    """A cheap look (no lock) before claiming: idle workers look often."""
+    return session.scalar(select(Job.id).where(_due(lane, now)).limit(1)) is not None
+
+
 def claim(session: Session, lane: str, now: datetime, lease: timedelta) -> ClaimedJob | None:
     """The oldest job of the lane that is due, or whose worker's lease lapsed; marks it running until the
     lease ends."""
-    due = or_(
-        and_(Job.state == "queued", Job.run_after <= now),
-        and_(Job.state == "running", Job.lease_until < now),
-    )
-    row = session.scalar(
-        select(Job).where(Job.lane == lane, due).order_by(Job.id).limit(1).with_for_update(skip_locked=True)
-    )
+    row = session.scalar(select(Job).where(_due(lane, now)).order_by(Job.id).limit(1).with_for_update(skip_locked=True))
     if row is None:
         return None
     row.state, row.attempts, row.lease_until = "running", row.attempts + 1, now + lease

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Float, String, bindparam, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from db.models import Completion, Course, Member, Municipality, ProcessedEvent, Question, Share
+from db.models import Completion, Course, Member, Municipality, ProcessedEvent, Question, Share, UTCDateTime
 from knowledge.text import compact
 
 
@@ -124,44 +126,68 @@ def free_text_key(title: str) -> str:
     return "free:" + compact(title)[:290]
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What `record_completion` did: `created` False when the member had recorded this course already."""
+
+    title: str
+    completed_at: datetime
+    created: bool
+    joined: bool  # the member belongs to a municipality
+
+
 def record_completion(
     session: Session,
-    who: Member,
+    team_id: str,
+    user_id: str,
     *,
     course_id: str | None,
     title: str,
     hours: float | None,
     completed_at: datetime,
     source: str = "slash",
-) -> tuple[Completion, bool]:
-    """Record that `who` finished a course; returns (completion, created). A repeat returns the first one."""
-    key = course_id or free_text_key(title)
-    existing = _completion(session, who, key)
-    if existing is not None:
-        return existing, False
-    completion = Completion(
-        member_id=who.id,
-        municipality_id=who.municipality_id,
-        course_id=course_id,
-        course_key=key,
-        title_snapshot=title,
-        hours=hours,
-        completed_at=completed_at,
-        source=source,
+) -> Recorded:
+    """Record that a Slack user (a member from now on, if not yet) finished a course; a repeat keeps the first.
+
+    Two statements, each a no-op on a repeat or a race (INSERT … ON CONFLICT DO NOTHING), so the write lock is
+    held as briefly as a single insert's: this runs inside Slack's ack, many members at once."""
+    insert = _insert_for(session)
+    session.execute(
+        insert(Member)
+        .values(slack_team_id=team_id, slack_user_id=user_id, role="learner", show_name=False)
+        .on_conflict_do_nothing(index_elements=[Member.slack_team_id, Member.slack_user_id])
     )
-    try:
-        with session.begin_nested():
-            session.add(completion)
-    except IntegrityError:
-        raced = _completion(session, who, key)
-        if raced is None:  # not a double-click: e.g. a course the database does not know
-            raise
-        return raced, False  # a double-click raced us: the first one stands
-    return completion, True
+    key = course_id or free_text_key(title)
+    values = {
+        "course_id": bindparam("course_id", course_id, type_=String),
+        "course_key": bindparam("course_key", key, type_=String),
+        "title_snapshot": bindparam("title", title, type_=String),
+        "hours": bindparam("hours", hours, type_=Float),
+        "completed_at": bindparam("completed_at", completed_at, type_=UTCDateTime),
+        "source": bindparam("source", source, type_=String),
+    }
+    the_member = select(Member.id, Member.municipality_id, *values.values()).where(
+        Member.slack_team_id == team_id, Member.slack_user_id == user_id
+    )
+    added = session.execute(
+        insert(Completion)
+        .from_select(["member_id", "municipality_id", *values], the_member)
+        .on_conflict_do_nothing(index_elements=[Completion.member_id, Completion.course_key])
+        .returning(Completion.municipality_id)
+    ).first()
+    if added is not None:
+        return Recorded(title, completed_at, created=True, joined=added.municipality_id is not None)
+    first, municipality_id = session.execute(
+        select(Completion, Member.municipality_id)
+        .join(Member, Completion.member_id == Member.id)
+        .where(Member.slack_team_id == team_id, Member.slack_user_id == user_id, Completion.course_key == key)
+    ).one()
+    return Recorded(first.title_snapshot, first.completed_at, created=False, joined=municipality_id is not None)
 
 
-def _completion(session: Session, who: Member, key: str) -> Completion | None:
-    return session.scalar(select(Completion).where(Completion.member_id == who.id, Completion.course_key == key))
+def _insert_for(session: Session):
+    """The INSERT construct with ON CONFLICT for the session's database (SQLite and PostgreSQL both have it)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def completions(session: Session, who: Member) -> list[Completion]:

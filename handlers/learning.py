@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 
 from db import repo
-from db.models import Completion, Member
+from db.models import Member
 from handlers import blocks
 from handlers.command import Request, apologise_on_failure, from_action, text_field
 from knowledge.courses import CourseMatcher
@@ -111,7 +112,7 @@ def progress(request: Request) -> None:
         municipality = who.municipality.name if who.municipality else None
         member_track = who.track
     tz = request.services.settings.tz
-    lines = [f"• {c.title_snapshot}{_hours(c.hours, lang)} — {_local_date(c, tz)}" for c in records]
+    lines = [f"• {c.title_snapshot}{_hours(c.hours, lang)} — {_local_date(c.completed_at, tz)}" for c in records]
     total = sum(c.hours or 0 for c in records)
     summary = t("progress_summary", lang, count=len(records), hours=_number(total))
     path_title, path_lines = None, []
@@ -149,33 +150,28 @@ def _record(request: Request, course: Course | None, text: str, *, replace: bool
     lang = request.lang
     now = request.services.now()
 
-    def record(session) -> tuple[Completion, bool, bool]:
-        who = repo.member(session, request.team_id, request.user_id)
-        completion, created = repo.record_completion(
+    def record(session) -> repo.Recorded:
+        return repo.record_completion(
             session,
-            who,
+            request.team_id,
+            request.user_id,
             course_id=course.id if course else None,
             title=course.title if course else text,
             hours=course.hours if course else None,
             completed_at=now,
         )
-        return completion, created, who.municipality_id is not None
 
     # Repeated once on a fresh connection if the first was cut: a repeat finds the first record, if it was kept.
-    completion, created, joined = request.services.db.run(record)
+    recorded = request.services.db.run(record)
     # Committed: only now is the completion confirmed.
-    if not created:
-        message = t(
-            "done_already",
-            lang,
-            title=completion.title_snapshot,
-            date=_local_date(completion, request.services.settings.tz),
-        )
+    if not recorded.created:
+        local_date = _local_date(recorded.completed_at, request.services.settings.tz)
+        message = t("done_already", lang, title=recorded.title, date=local_date)
     elif course is None:
-        message = t("done_free_recorded", lang, title=completion.title_snapshot)
+        message = t("done_free_recorded", lang, title=recorded.title)
     else:
         message = t("done_recorded", lang, title=course.title, hours=_hours(course.hours, lang))
-    if not joined:
+    if not recorded.joined:
         message += "\n" + t("done_join_hint", lang)
     request.reply(message, replace=replace)
 
@@ -205,5 +201,5 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _local_date(completion: Completion, tz: ZoneInfo) -> str:
-    return completion.completed_at.astimezone(tz).strftime("%Y-%m-%d")
+def _local_date(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d")

@@ -69,7 +69,8 @@ def _done(session, services, who, course_id, when, *, title=None, hours=None) ->
     course = services.knowledge.courses.get(course_id) if course_id else None
     repo.record_completion(
         session,
-        who,
+        who.slack_team_id,
+        who.slack_user_id,
         course_id=course_id,
         title=course.title if course else title,
         hours=course.hours if course else hours,
