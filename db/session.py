@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import math
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -25,7 +27,9 @@ def make_engine(database_url: str, timeout: float = 10.0, pool_size: int = 5) ->
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, connect_args={"timeout": timeout})
         event.listen(engine, "connect", _sqlite_connect)
-        _SqliteWriters(timeout).watch(engine)
+        _SqliteWriters(
+            engine.url.database if engine.url.database not in (None, "", ":memory:") else None, timeout
+        ).watch(engine)
         return engine
     return create_engine(
         database_url,
@@ -52,15 +56,22 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 
 
 class _SqliteWriters:
-    """SQLite has one writer at a time. Every unit of work begins IMMEDIATE: one that reads and then writes must
-    not fail with "database is locked" when another wrote in between (a deferred reader cannot upgrade); it
-    waits its turn instead. Within a process the turn is taken at a Python lock, which wakes the next thread
-    the moment it is free, instead of at SQLite's busy handler, which polls with sleeps of up to 100 ms and
-    made the slowest of many members' acks wait longest. Between processes SQLite's own lock still rules."""
+    """SQLite has one writer at a time. Every unit of work that may write begins IMMEDIATE: one that reads and
+    then writes must not fail with "database is locked" when another wrote in between (a deferred reader cannot
+    upgrade); it waits its turn instead.
 
-    def __init__(self, timeout: float):
+    The turn is not left to SQLite's busy handler, which polls the lock with sleeps of up to 100 ms: under many
+    members at once the unlucky waited longest, and a process whose threads took turns back to back kept the
+    other process out for most of a second. Within a process, threads queue at a lock (with the timeout);
+    between processes (gunicorn workers, the CLI), the one thread per process that holds that lock waits in the
+    kernel for a file lock beside the database, which wakes it the moment the writer before it is done. A
+    process that dies releases its file lock with it."""
+
+    def __init__(self, database_path: str | None, timeout: float):
         self._turn = threading.Lock()
         self._timeout = timeout
+        self._path = f"{database_path}-writer" if database_path else None
+        self._file: tuple[int, object] | None = None  # (pid, open file): each process opens its own
 
     def watch(self, engine: Engine) -> None:
         event.listen(engine, "begin", self._begin)
@@ -75,6 +86,8 @@ class _SqliteWriters:
             raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
         connection.info["writer"] = True
         try:
+            if self._path:
+                fcntl.flock(self._lock_file(), fcntl.LOCK_EX)
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
             self._end(connection)
@@ -82,7 +95,14 @@ class _SqliteWriters:
 
     def _end(self, connection) -> None:
         if connection.info.pop("writer", False):
+            if self._file is not None:
+                fcntl.flock(self._file[1], fcntl.LOCK_UN)
             self._turn.release()
+
+    def _lock_file(self):
+        if self._file is None or self._file[0] != os.getpid():  # opened before a fork: the parent's, not ours
+            self._file = (os.getpid(), open(self._path, "a+b"))  # noqa: SIM115 -- open for the process's life
+        return self._file[1]
 
 
 class Database:
