@@ -20,15 +20,8 @@ import os
 import re
 import time
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-# The app's job lanes draw their backoff jitter from the global `random` while examples are being generated in
-# this process, and hypothesis blames the strategies (a `random.Random()` of the lanes' own would end it).
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Do not use the `random` module:hypothesis.errors.HypothesisDeprecationWarning"
-)
 
 FUZZ = settings(
     max_examples=int(os.environ.get("DXBOT_FUZZ_EXAMPLES", "300")),
