@@ -242,7 +242,7 @@ def municipalities_list() -> None:
 def jobs_status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Work queued after Slack's ack: how many jobs wait or run per lane, and the latest given up, with why."""
     services = load_services()
-    with services.db.scope() as session:
+    with services.db.scope(read_only=True) as session:
         counted = jobs.counts(session)
         given_up = [
             {

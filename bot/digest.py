@@ -48,7 +48,7 @@ class _Target:
 
 
 def load(services: Services, week: Week) -> DigestData:
-    with services.db.scope() as session:
+    with services.db.scope(read_only=True) as session:
         return digest.digest_data(session, week, services.settings.tz)
 
 
@@ -174,7 +174,7 @@ def _upload_chart(services: Services, client: WebClient, week: Week, target: _Ta
     """A nicety: any failure is logged and the digest stands without it."""
     try:
         weeks = [week.shift(n - CHART_WEEKS + 1) for n in range(CHART_WEEKS)]
-        with services.db.scope() as session:
+        with services.db.scope(read_only=True) as session:
             history = digest.weekly_completions(session, weeks, services.settings.tz)
         chart = weekly_chart(history, target.data.municipalities, weeks)
         if chart is None:

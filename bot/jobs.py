@@ -60,10 +60,14 @@ class JobContext:
     def __post_init__(self) -> None:
         self.payload = dict(self.job.payload)
 
-    def save(self, **progress) -> None:
-        """Remember what is done (a posted placeholder, a logged question), so a retry does not repeat it."""
+    def save(self, session: Session | None = None, **progress) -> None:
+        """Remember what is done (a posted placeholder, a logged question), so a retry does not repeat it; in
+        `session` when it must commit with other work, else in a unit of work of its own."""
         self.payload.update(progress)
-        self.services.db.run(lambda session: queue.save_progress(session, self.job.id, self.payload))
+        if session is not None:
+            queue.save_progress(session, self.job, self.payload)
+        else:
+            self.services.db.run(lambda own: queue.save_progress(own, self.job, self.payload))
 
     def then(self, job: NewJob) -> None:
         """Queue `job` when (and only if) this one finishes."""
@@ -97,9 +101,6 @@ class JobQueue:
         """`add` in a unit of work of its own: for an ack that has nothing else to record."""
         with self._db.scope() as session:
             return self.add(session, job, event_id=event_id)
-
-    def waiting(self, session: Session, lane: str) -> int:
-        return queue.waiting(session, lane)
 
     def _ring(self, session: Session, transaction: SessionTransaction) -> None:
         # Only when the whole unit of work ends (a savepoint's end is not a commit); after a rollback the
@@ -195,11 +196,16 @@ class Lanes:
             self._failed(context, kind, exc)
             return
         try:
-            self._services.db.run(
-                lambda session: queue.finish(session, job.id, context.follow_ups, self._services.now())
+            finished = self._services.db.run(
+                lambda session: queue.finish(session, job, context.follow_ups, self._services.now())
             )
         except SQLAlchemyError:  # the work is done but not marked: the lease lapses and it is redone, harmlessly
             log.exception("could not mark job %s (%s) done", job.id, job.kind)
+            return
+        if not finished:
+            log.warning(
+                "job %s %s outlived its lease and was taken over; its follow-ups are the other's", job.id, job.kind
+            )
             return
         log.info(
             "job %s %s done in %.0f ms (attempt %s)",
@@ -224,13 +230,13 @@ class Lanes:
         )
         run_after = self._services.now() + timedelta(seconds=delay)
         try:
-            self._services.db.run(lambda session: queue.retry_later(session, job.id, run_after, reason))
+            self._services.db.run(lambda session: queue.retry_later(session, job, run_after, reason))
         except SQLAlchemyError:
             log.warning("could not schedule job %s's retry; its lease will lapse and it will be retried", job.id)
 
     def _give_up(self, context: JobContext, kind: JobKind | None, reason: str) -> None:
         try:
-            self._services.db.run(lambda session: queue.give_up(session, context.job.id, reason))
+            self._services.db.run(lambda session: queue.give_up(session, context.job, reason))
         except SQLAlchemyError:
             log.exception("could not record that job %s failed", context.job.id)
         if kind is not None and kind.give_up is not None:

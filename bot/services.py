@@ -28,10 +28,6 @@ class Services:
     editions: list[Edition]
     jobs: JobQueue
 
-    def __deepcopy__(self, memo: dict) -> Services:
-        # Bolt deep-copies the request context for lazy listeners; the services are shared, not copied.
-        return self
-
     @cached_property
     def answerer(self) -> Answerer:
         """Builds the search index on first use: at start-up for the server, only when needed for the CLI."""

@@ -39,7 +39,7 @@ class Settings:
     ask_concurrency: int = 4
     reply_concurrency: int = 4
     ask_queue_limit: int = 30
-    job_lease_seconds: float = 60.0
+    job_lease_seconds: float = 120.0
     db_timeout_seconds: float = 2.0
     slack_timeout_seconds: float = 10.0
 
@@ -78,7 +78,7 @@ class Settings:
             ask_concurrency=_whole("DXBOT_ASK_CONCURRENCY", get("DXBOT_ASK_CONCURRENCY"), 4),
             reply_concurrency=_whole("DXBOT_REPLY_CONCURRENCY", get("DXBOT_REPLY_CONCURRENCY"), 4),
             ask_queue_limit=_whole("DXBOT_ASK_QUEUE_LIMIT", get("DXBOT_ASK_QUEUE_LIMIT"), 30),
-            job_lease_seconds=_number("DXBOT_JOB_LEASE", get("DXBOT_JOB_LEASE"), 60.0),
+            job_lease_seconds=_number("DXBOT_JOB_LEASE", get("DXBOT_JOB_LEASE"), 120.0),
             db_timeout_seconds=_number("DXBOT_DB_TIMEOUT", get("DXBOT_DB_TIMEOUT"), 2.0),
             slack_timeout_seconds=_number("DXBOT_SLACK_TIMEOUT", get("DXBOT_SLACK_TIMEOUT"), 10.0),
         )

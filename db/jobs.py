@@ -68,29 +68,34 @@ def claim(session: Session, lane: str, now: datetime, lease: timedelta) -> Claim
     return ClaimedJob(id=row.id, lane=row.lane, kind=row.kind, payload=dict(row.payload), attempts=row.attempts)
 
 
-def finish(session: Session, job_id: int, follow_ups: list[NewJob], now: datetime) -> None:
-    """Done: remove the job and queue what comes next, atomically."""
-    session.execute(delete(Job).where(Job.id == job_id))
-    for job in follow_ups:
-        enqueue(session, job, now)
+def _held(job: ClaimedJob):
+    """Still this worker's: a job whose lease lapsed may have been taken over (its attempts then went up)."""
+    return and_(Job.id == job.id, Job.state == "running", Job.attempts == job.attempts)
 
 
-def save_progress(session: Session, job_id: int, payload: dict[str, Any]) -> None:
+def finish(session: Session, job: ClaimedJob, follow_ups: list[NewJob], now: datetime) -> bool:
+    """Done: remove the job and queue what comes next, atomically; False (nothing queued) if it was taken over."""
+    if session.execute(delete(Job).where(_held(job))).rowcount != 1:
+        return False
+    for follow_up in follow_ups:
+        enqueue(session, follow_up, now)
+    return True
+
+
+def save_progress(session: Session, job: ClaimedJob, payload: dict[str, Any]) -> None:
     """Keep what a running job has already done (a posted placeholder, a logged question) for a retry."""
-    session.execute(update(Job).where(Job.id == job_id).values(payload=payload))
+    session.execute(update(Job).where(_held(job)).values(payload=payload))
 
 
-def retry_later(session: Session, job_id: int, run_after: datetime, error: str) -> None:
+def retry_later(session: Session, job: ClaimedJob, run_after: datetime, error: str) -> None:
     session.execute(
-        update(Job)
-        .where(Job.id == job_id)
-        .values(state="queued", run_after=run_after, lease_until=None, error=error[:2000])
+        update(Job).where(_held(job)).values(state="queued", run_after=run_after, lease_until=None, error=error[:2000])
     )
 
 
-def give_up(session: Session, job_id: int, error: str) -> None:
+def give_up(session: Session, job: ClaimedJob, error: str) -> None:
     """Kept as failed for the operator (`dxbot jobs`), never run again."""
-    session.execute(update(Job).where(Job.id == job_id).values(state="failed", lease_until=None, error=error[:2000]))
+    session.execute(update(Job).where(_held(job)).values(state="failed", lease_until=None, error=error[:2000]))
 
 
 def waiting(session: Session, lane: str) -> int:

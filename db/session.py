@@ -6,10 +6,12 @@ import fcntl
 import logging
 import math
 import os
+import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
@@ -27,9 +29,7 @@ def make_engine(database_url: str, timeout: float = 10.0, pool_size: int = 5) ->
     if database_url.startswith("sqlite"):
         engine = create_engine(database_url, connect_args={"timeout": timeout})
         event.listen(engine, "connect", _sqlite_connect)
-        _SqliteWriters(
-            engine.url.database if engine.url.database not in (None, "", ":memory:") else None, timeout
-        ).watch(engine)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(
         database_url,
@@ -55,54 +55,95 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-class _SqliteWriters:
-    """SQLite has one writer at a time. Every unit of work that may write begins IMMEDIATE: one that reads and
-    then writes must not fail with "database is locked" when another wrote in between (a deferred reader cannot
-    upgrade); it waits its turn instead.
+def _sqlite_begin(connection) -> None:
+    # IMMEDIATE: a unit of work that reads and then writes must not fail with "database is locked" when another
+    # wrote in between (a deferred reader cannot upgrade). Read-only units never wait for the writer (WAL).
+    read_only = connection.get_execution_options().get("read_only")
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
-    The turn is not left to SQLite's busy handler, which polls the lock with sleeps of up to 100 ms: under many
-    members at once the unlucky waited longest, and a process whose threads took turns back to back kept the
-    other process out for most of a second. Within a process, threads queue at a lock (with the timeout);
-    between processes (gunicorn workers, the CLI), the one thread per process that holds that lock waits in the
-    kernel for a file lock beside the database, which wakes it the moment the writer before it is done. A
-    process that dies releases its file lock with it."""
 
-    def __init__(self, database_path: str | None, timeout: float):
+class SqliteWriterTurns:
+    """SQLite has one writer at a time, and its busy handler polls the lock with sleeps of up to 100 ms: under
+    many members at once the unlucky waited longest, and a process whose threads took turns back to back kept
+    another process out for most of a second. So writers take turns here, for the whole unit of work: within a
+    process at a lock, between processes (gunicorn workers, the CLI) at a file lock beside the database, which
+    the kernel hands to the next waiter the moment it is free, and frees when a process dies. Every wait ends
+    after `timeout`, as SQLite's own would."""
+
+    def __init__(self, database_path: str, timeout: float):
         self._turn = threading.Lock()
         self._timeout = timeout
-        self._path = f"{database_path}-writer" if database_path else None
-        self._file: tuple[int, object] | None = None  # (pid, open file): each process opens its own
+        self._path = f"{database_path}-writer"
+        self._waiter: _FileLockWaiter | None = None  # each process has its own (a fork gets a new one)
 
-    def watch(self, engine: Engine) -> None:
-        event.listen(engine, "begin", self._begin)
-        event.listen(engine, "commit", self._end)
-        event.listen(engine, "rollback", self._end)
-
-    def _begin(self, connection) -> None:
-        if connection.get_execution_options().get("read_only"):  # WAL: readers never wait for the writer
-            connection.exec_driver_sql("BEGIN")
-            return
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        deadline = time.monotonic() + self._timeout
         if not self._turn.acquire(timeout=self._timeout):
-            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
-        connection.info["writer"] = True
+            raise _locked()
         try:
-            if self._path:
-                fcntl.flock(self._lock_file(), fcntl.LOCK_EX)
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            self._end(connection)
-            raise
-
-    def _end(self, connection) -> None:
-        if connection.info.pop("writer", False):
-            if self._file is not None:
-                fcntl.flock(self._file[1], fcntl.LOCK_UN)
+            waiter = self._file_lock_waiter()
+            if not waiter.acquire(deadline - time.monotonic()):
+                raise _locked()
+            try:
+                yield
+            finally:
+                waiter.release()
+        finally:
             self._turn.release()
 
-    def _lock_file(self):
-        if self._file is None or self._file[0] != os.getpid():  # opened before a fork: the parent's, not ours
-            self._file = (os.getpid(), open(self._path, "a+b"))  # noqa: SIM115 -- open for the process's life
-        return self._file[1]
+    def _file_lock_waiter(self) -> _FileLockWaiter:
+        if self._waiter is None or self._waiter.pid != os.getpid():
+            self._waiter = _FileLockWaiter(self._path)
+        return self._waiter
+
+
+class _FileLockWaiter:
+    """Waits for the file lock in a thread of its own, so that the thread asking can give up after a timeout (a
+    blocking flock cannot be interrupted); a lock obtained for someone who gave up is released at once. Only the
+    holder of the process's in-process turn asks, so one request is pending at a time."""
+
+    def __init__(self, path: str):
+        self.pid = os.getpid()
+        self._file = open(path, "a+b")  # noqa: SIM115 -- held for the life of the process
+        self._requests: queue.SimpleQueue[_Request] = queue.SimpleQueue()
+        threading.Thread(target=self._serve, name="sqlite-writer-lock", daemon=True).start()
+
+    def acquire(self, timeout: float) -> bool:
+        request = _Request()
+        self._requests.put(request)
+        if request.granted.wait(max(0.0, timeout)):
+            return True
+        with request.lock:
+            request.abandoned = True
+            if not request.granted.is_set():
+                return False
+        self.release()  # granted just as we gave up
+        return False
+
+    def release(self) -> None:
+        fcntl.flock(self._file, fcntl.LOCK_UN)
+
+    def _serve(self) -> None:
+        while True:
+            request = self._requests.get()
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+            with request.lock:
+                if request.abandoned:
+                    self.release()
+                else:
+                    request.granted.set()
+
+
+class _Request:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.granted = threading.Event()
+        self.abandoned = False
+
+
+def _locked() -> OperationalError:
+    return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
 
 
 class Database:
@@ -112,21 +153,24 @@ class Database:
         self.url = database_url
         self.engine = make_engine(database_url, timeout, pool_size)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        self._writers = SqliteWriterTurns(path, timeout) if path and path != ":memory:" else None
 
     @contextmanager
     def scope(self, *, read_only: bool = False) -> Iterator[Session]:
         """One unit of work. `read_only` ones (that never write) do not queue behind writers on SQLite."""
-        session = self.sessions()
-        if read_only:
-            session.connection(execution_options={"read_only": True})
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        with nullcontext() if read_only or self._writers is None else self._writers.turn():
+            session = self.sessions()
+            if read_only:
+                session.connection(execution_options={"read_only": True})
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
 
     def run(self, work: Callable[[Session], T], *, read_only: bool = False) -> T:
         """`work` as one unit of work, run once more on a fresh connection if the first was cut (a restarted

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Sequence
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.jobs import JobContext, JobKind
 from bot.services import Services
-from db import repo
+from db import jobs, repo
 from db.jobs import NewJob
 from handlers import blocks, delivery
 from handlers.command import Request, apologise_on_failure, from_action, message, text_field
@@ -47,7 +46,7 @@ def queue_place(services: Services, session: Session) -> int | None:
     """Where a new question stands: 0 when a worker is free for it, n when n-th in line, None past the limit."""
     settings = services.settings
     capacity = settings.ask_concurrency * settings.web_concurrency
-    in_line = services.jobs.waiting(session, "ask") - capacity + 1
+    in_line = jobs.waiting(session, "ask") - capacity + 1
     if in_line > settings.ask_queue_limit:
         return None
     return max(0, in_line)
@@ -104,7 +103,7 @@ def _announce(context: JobContext) -> None:
     payload, services = context.payload, context.services
     lang = language_of(payload["question"])
     channel, thread_ts = payload["channel"], payload["thread_ts"]
-    place = services.db.run(lambda session: queue_place(services, session))
+    place = services.db.run(lambda session: queue_place(services, session), read_only=True)
     assistant = payload["surface"] == "assistant"
     if place is None:
         delivery.post_once(context, channel, thread_ts, text=t("busy", lang))
@@ -143,19 +142,19 @@ def _answer(context: JobContext) -> None:
             if payload.get("history")
             else []
         )
-        answer, question_id = answer_and_log(
-            services,
-            payload["question"],
-            surface=payload["surface"],
-            team_id=payload["team_id"],
-            user_id=payload["user_id"],
-            history=history,
-        )
-        shareable = payload["surface"] == "command" and answer.answered
-        context.save(
-            message={"text": blocks.escape(answer.text), "blocks": answer_blocks(answer, question_id, shareable)}
-        )
+        answer = services.answerer.answer(payload["question"], on=services.today(), history=history)
+        with services.db.scope() as session:  # logged once: the log and the rendered answer commit together
+            question_id = _log(session, services, payload, answer)
+            shareable = payload["surface"] == "command" and answer.answered
+            rendered = {"text": blocks.escape(answer.text), "blocks": answer_blocks(answer, question_id, shareable)}
+            context.save(message=rendered, session=session)
     _deliver(context, context.payload["message"])
+
+
+def _announce_failed(context: JobContext) -> None:
+    payload = context.payload
+    apology = t("sorry_error", language_of(payload["question"]))
+    delivery.post_once(context, payload["channel"], payload["thread_ts"], text=apology)
 
 
 def _apologise(context: JobContext) -> None:
@@ -192,7 +191,7 @@ def _assistant_call(method, channel: str, thread_ts: str, **fields) -> None:
 
 
 JOBS = {
-    "announce": JobKind("reply", _announce, give_up=None),
+    "announce": JobKind("reply", _announce, give_up=_announce_failed),
     "answer": JobKind("ask", _answer, give_up=_apologise),
 }
 
@@ -200,32 +199,21 @@ JOBS = {
 # --- answering --------------------------------------------------------------------------------------
 
 
-def answer_and_log(
-    services: Services,
-    question: str,
-    *,
-    surface: str,
-    team_id: str | None,
-    user_id: str | None,
-    history: Sequence[Turn] = (),
-) -> tuple[Answer, int]:
-    """Answer from the knowledge base and keep the question, its sources and outcome for coordinators."""
-    answer = services.answerer.answer(question, on=services.today(), history=history)
-    with services.db.scope() as session:
-        question_id = repo.log_question(
-            session,
-            team_id=team_id,
-            user_id=user_id,
-            surface=surface,
-            text=question,
-            answer_text=answer.text,
-            language=answer.language,
-            answered=answer.answered,
-            source_ids=[s.id for s in answer.sources],
-            used_model=answer.used_model,
-            asked_at=services.now(),
-        )
-    return answer, question_id
+def _log(session: Session, services: Services, payload: dict, answer: Answer) -> int:
+    """Keep the question, its sources and outcome for coordinators; returns its id."""
+    return repo.log_question(
+        session,
+        team_id=payload["team_id"],
+        user_id=payload["user_id"],
+        surface=payload["surface"],
+        text=payload["question"],
+        answer_text=answer.text,
+        language=answer.language,
+        answered=answer.answered,
+        source_ids=[s.id for s in answer.sources],
+        used_model=answer.used_model,
+        asked_at=services.now(),
+    )
 
 
 def answer_blocks(answer: Answer, question_id: int, shareable: bool = False) -> list[dict]:
@@ -290,7 +278,7 @@ def _queue_share(request: Request, question_id: int) -> None:
 
 def _share(context: JobContext) -> None:
     payload, services = context.payload, context.services
-    with services.db.scope() as session:
+    with services.db.scope(read_only=True) as session:
         found = repo.question(session, payload["question_id"])
         question, text, source_ids, lang = found.text, found.answer_text, found.source_ids, found.language
     sources = [c for c in (services.answerer.citation(source_id, lang) for source_id in source_ids) if c]

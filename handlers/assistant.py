@@ -8,6 +8,7 @@ from slack_bolt import App, Assistant
 
 from bot.jobs import JobContext, JobKind
 from db.jobs import NewJob
+from handlers import delivery
 from handlers.ask import announce_job, strip_mentions
 from handlers.command import text_field
 from knowledge.answer import QUESTION_LIMIT
@@ -20,6 +21,7 @@ SUGGESTED = ("prompt_it_passport", "prompt_required_courses", "prompt_joint_proc
 def register(app: App) -> None:
     assistant = Assistant()
     assistant.thread_started(_thread_started)
+    assistant.thread_context_changed(_context_changed)
     assistant.user_message(_user_message)
     app.assistant(assistant)
 
@@ -28,6 +30,10 @@ def _thread_started(payload, body, context) -> None:
     thread = payload["assistant_thread"]
     job = NewJob("reply", "assistant_greeting", {"channel": thread["channel_id"], "thread_ts": thread["thread_ts"]})
     context["services"].jobs.submit(job, event_id=body.get("event_id"))
+
+
+def _context_changed() -> None:
+    """dxbot does not use the channel a member is looking at; bolt's default would save it with Slack calls."""
 
 
 def _user_message(payload, body, context) -> None:
@@ -49,7 +55,7 @@ def _user_message(payload, body, context) -> None:
 
 def _greet(context: JobContext) -> None:
     channel, thread_ts = context.payload["channel"], context.payload["thread_ts"]
-    context.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=t("assistant_greeting", "ja"))
+    delivery.post_once(context, channel, thread_ts, text=t("assistant_greeting", "ja"))
     prompts = [{"title": t(key, "ja"), "message": t(key, "ja")} for key in SUGGESTED]
     prompts.append({"title": t("prompt_subsidy_calc", "ja"), "message": t("prompt_subsidy_calc_message", "ja")})
     context.client.assistant_threads_setSuggestedPrompts(channel_id=channel, thread_ts=thread_ts, prompts=prompts)

@@ -15,6 +15,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.services import Services
 from handlers import delivery
@@ -43,13 +44,21 @@ class Request:
     channel_id: str | None
     text: str
     lang: Lang
-    deliver: Callable[[dict], None]  # how a reply reaches the member: the ack, or a queued response_url post
+    deliver: Callable[[dict, Session | None], None]  # the ack, or a response_url post queued in a unit of work
     client: WebClient  # for the few calls the ack itself must make (opening a modal while its trigger is valid)
     response_url: str | None = None
     trigger_id: str | None = None
 
-    def reply(self, fallback: str, blocks: Sequence[Block] | None = None, *, replace: bool = False) -> None:
-        self.deliver(message(fallback, blocks, replace=replace))
+    def reply(
+        self,
+        fallback: str,
+        blocks: Sequence[Block] | None = None,
+        *,
+        replace: bool = False,
+        session: Session | None = None,
+    ) -> None:
+        """`session`: the unit of work whose commit the reply confirms; a queued reply is committed with it."""
+        self.deliver(message(fallback, blocks, replace=replace), session)
 
 
 def text_field(payload: object, key: str) -> str | None:
@@ -73,22 +82,21 @@ def _identity(body: dict) -> dict:
 def from_command(body: dict, services: Services, ack: Ack, client: WebClient, text: str, lang: Lang) -> Request:
     """A slash command: the reply goes back in the ack."""
 
-    def in_the_ack(reply: dict) -> None:
+    def in_the_ack(reply: dict, _session: Session | None) -> None:  # sent once the listener returns: committed
         ack(text=reply["text"], blocks=reply["blocks"], response_type="ephemeral")
 
     return Request(services=services, text=text, lang=lang, deliver=in_the_ack, client=client, **_identity(body))
 
 
 def from_action(body: dict, services: Services, client: WebClient, text: str, lang: Lang) -> Request:
-    """A button click: the reply is queued for its response_url before the ack."""
+    """A button click: the reply is queued for its response_url before the ack (a click's ack carries none). If
+    it cannot be queued, the ack fails and Slack shows the member that the click did not work."""
     identity = _identity(body)
     response_url = identity["response_url"]
 
-    def queued(reply: dict) -> None:
-        try:
-            services.db.run(lambda session: services.jobs.add(session, delivery.respond(response_url, reply)))
-        except SQLAlchemyError:  # nothing to keep it in: say it now rather than never
-            delivery.send_to_response_url(response_url, reply, services.settings.slack_timeout_seconds)
+    def queued(reply: dict, session: Session | None) -> None:
+        job = delivery.respond(response_url, reply)
+        services.jobs.add(session, job) if session is not None else services.jobs.submit(job)
 
     return Request(services=services, text=text, lang=lang, deliver=queued, client=client, **identity)
 

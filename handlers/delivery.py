@@ -65,7 +65,19 @@ def post_once(context: JobContext, channel: str, thread_ts: str | None = None, *
         if found:
             return found
     marker = {"event_type": JOB_EVENT, "event_payload": {"job_id": context.job.id}}
-    return context.client.chat_postMessage(channel=channel, thread_ts=thread_ts, metadata=marker, **message)["ts"]
+    client = _retrying_only_429(context.client)
+    return client.chat_postMessage(channel=channel, thread_ts=thread_ts, metadata=marker, **message)["ts"]
+
+
+def _retrying_only_429(client: WebClient) -> WebClient:
+    """After a 429 Slack has done nothing and the post can be retried at once; a 5xx or a dropped connection may
+    come after Slack posted, so those are left to the job's own retry, which looks for the post first."""
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+    )
 
 
 def _posted_by(client: WebClient, job_id: int, channel: str, thread_ts: str | None) -> str | None:

@@ -147,11 +147,10 @@ def _path(courses: list[Course]) -> list[Course]:
 
 
 def _record(request: Request, course: Course | None, text: str, *, replace: bool = False) -> None:
-    lang = request.lang
     now = request.services.now()
 
-    def record(session) -> repo.Recorded:
-        return repo.record_completion(
+    def record(session) -> None:
+        recorded = repo.record_completion(
             session,
             request.team_id,
             request.user_id,
@@ -160,10 +159,15 @@ def _record(request: Request, course: Course | None, text: str, *, replace: bool
             hours=course.hours if course else None,
             completed_at=now,
         )
+        # Confirmed with the commit: in the ack sent after it, or as a reply job committed with the record.
+        request.reply(_confirmation(request, course, recorded), replace=replace, session=session)
 
     # Repeated once on a fresh connection if the first was cut: a repeat finds the first record, if it was kept.
-    recorded = request.services.db.run(record)
-    # Committed: only now is the completion confirmed.
+    request.services.db.run(record)
+
+
+def _confirmation(request: Request, course: Course | None, recorded: repo.Recorded) -> str:
+    lang = request.lang
     if not recorded.created:
         local_date = _local_date(recorded.completed_at, request.services.settings.tz)
         message = t("done_already", lang, title=recorded.title, date=local_date)
@@ -173,7 +177,7 @@ def _record(request: Request, course: Course | None, text: str, *, replace: bool
         message = t("done_recorded", lang, title=course.title, hours=_hours(course.hours, lang))
     if not recorded.joined:
         message += "\n" + t("done_join_hint", lang)
-    request.reply(message, replace=replace)
+    return message
 
 
 def _picked(ack, body, context, client) -> None:

@@ -77,7 +77,7 @@ def digest(request: Request) -> None:
 def _preview(context: JobContext) -> None:
     services, lang = context.services, context.payload["lang"]
     tz = services.settings.tz
-    with services.db.scope() as session:
+    with services.db.scope(read_only=True) as session:
         data = digest_data(session, Week.containing(services.now(), tz), tz)
     first = digest_messages(data, services.knowledge, lead=t("digest_preview_note", lang), threaded=False)[0]
     delivery.respond_now(context, context.payload["response_url"], message(first.text, first.blocks, replace=True))
@@ -91,21 +91,24 @@ def _preview_failed(context: JobContext) -> None:
 # --- storing a tip ------------------------------------------------------------------------------
 
 
-def _store(services: Services, team_id: str, user_id: str, text: str, lang: Lang) -> str:
-    """Keep the tip (tied to a course when the text clearly names one); the confirmation to send."""
+def _store(services: Services, team_id: str, user_id: str, text: str, lang: Lang, *, by_dm: bool = False) -> str:
+    """Keep the tip (tied to a course when the text clearly names one); the confirmation to send, queued as a DM
+    in the same unit of work when `by_dm` (a modal has no channel to reply in)."""
     course = CourseMatcher.clear_winner(services.matcher.match(text))
     with services.db.scope() as session:
         who = repo.member(session, team_id, user_id)
         repo.add_share(session, who, text, course.id if course else None, services.now())
+        lines = [t("sharing_thanks", lang)]
+        if course is not None:
+            lines.append(t("sharing_course", lang, title=course.title))
         name = who.display_name if who.show_name else None
-        joined = who.municipality_id is not None
-    lines = [t("sharing_thanks", lang)]
-    if course is not None:
-        lines.append(t("sharing_course", lang, title=course.title))
-    lines.append(t("sharing_as_name", lang, name=name) if name else t("sharing_anonymous", lang))
-    if not joined:
-        lines.append(t("done_join_hint", lang))
-    return "\n".join(lines)
+        lines.append(t("sharing_as_name", lang, name=name) if name else t("sharing_anonymous", lang))
+        if who.municipality_id is None:
+            lines.append(t("done_join_hint", lang))
+        confirmation = "\n".join(lines)
+        if by_dm:
+            services.jobs.add(session, delivery.post(user_id, {"text": confirmation}))
+    return confirmation
 
 
 def _refresh_name(context: JobContext) -> None:
@@ -141,9 +144,7 @@ def _submitted(ack, body, context) -> None:
         return
     user = body["user"]
     team_id = user.get("team_id") or (body.get("team") or {}).get("id") or ""
-    services = context["services"]
-    confirmation = _store(services, team_id, user["id"], text, _modal_lang(body))
-    services.jobs.submit(delivery.post(user["id"], {"text": confirmation}))
+    _store(context["services"], team_id, user["id"], text, _modal_lang(body), by_dm=True)
     ack()
 
 
