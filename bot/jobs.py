@@ -144,10 +144,14 @@ class Lanes:
         log.info("job lanes started: %s", ", ".join(f"{lane} × {size}" for lane, size in self._sizes.items()))
         return self
 
-    def stop(self, timeout: float = 25.0) -> None:
-        """Finish the jobs in hand (up to `timeout` seconds), claim no more; queued jobs stay for the next start."""
+    def stop_claiming(self) -> None:
+        """From now on claim nothing more: a stopping process finishes what it has, the rest stays queued."""
         self._stopping.set()
         self._services.jobs.wake_all()
+
+    def stop(self, timeout: float = 25.0) -> None:
+        """Finish the jobs in hand (up to `timeout` seconds), claim no more; queued jobs stay for the next start."""
+        self.stop_claiming()
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
@@ -167,9 +171,10 @@ class Lanes:
 
     def _claim(self, lane: str) -> ClaimedJob | None:
         now, db = self._services.now(), self._services.db
+        kinds = [kind for kind, job in self._kinds.items() if job.lane == lane]
         try:
-            due = db.run(lambda session: queue.any_due(session, lane, now), read_only=True)
-            job = db.run(lambda session: queue.claim(session, lane, now, self._lease)) if due else None
+            due = db.run(lambda session: queue.any_due(session, lane, kinds, now), read_only=True)
+            job = db.run(lambda session: queue.claim(session, lane, kinds, now, self._lease)) if due else None
         except SQLAlchemyError as exc:
             if not self._outage.is_set():  # one line per outage, not one per worker per second
                 self._outage.set()
@@ -184,10 +189,10 @@ class Lanes:
         return job
 
     def _run(self, job: ClaimedJob) -> None:
-        kind = self._kinds.get(job.kind)
+        kind = self._kinds[job.kind]
         context = JobContext(self._services, self._client, job)
-        if kind is None or job.attempts > MAX_ATTEMPTS:  # unknown, or it took its worker down every time
-            self._give_up(context, kind, "unknown job kind" if kind is None else "too many attempts")
+        if job.attempts > MAX_ATTEMPTS:  # it took its worker down every time
+            self._give_up(context, kind, "too many attempts")
             return
         started = time.monotonic()
         try:

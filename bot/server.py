@@ -37,6 +37,7 @@ class _Gunicorn(BaseApplication):
     def load_config(self) -> None:
         for key, value in self._options.items():
             self.cfg.set(key, value)
+        self.cfg.set("post_worker_init", self._post_worker_init)
         self.cfg.set("worker_exit", self._worker_exit)
 
     def load(self):
@@ -45,6 +46,17 @@ class _Gunicorn(BaseApplication):
         application = create_wsgi_app(self._services)
         self._lanes = start_lanes(self._services)
         return application
+
+    def _post_worker_init(self, _worker) -> None:
+        """On SIGTERM the lanes stop claiming at once, while gunicorn finishes the requests in hand."""
+        gunicorn_handler = signal.getsignal(signal.SIGTERM)
+
+        def stop_claiming(signum, frame) -> None:
+            if self._lanes is not None:
+                self._lanes.stop_claiming()
+            gunicorn_handler(signum, frame)
+
+        signal.signal(signal.SIGTERM, stop_claiming)
 
     def _worker_exit(self, _arbiter, _worker) -> None:
         if self._lanes is not None:

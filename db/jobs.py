@@ -4,6 +4,7 @@ when done. A claim is a lease: a worker that dies lets it lapse and another work
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -45,22 +46,26 @@ def enqueue(session: Session, job: NewJob, now: datetime, *, event_id: str | Non
     return row.id
 
 
-def _due(lane: str, now: datetime):
+def _due(lane: str, kinds: Collection[str], now: datetime):
+    """Due jobs of the lane, of the kinds this worker knows (in a rolling deploy an older worker leaves the
+    newer kinds alone)."""
     return and_(
         Job.lane == lane,
+        Job.kind.in_(kinds),
         or_(and_(Job.state == "queued", Job.run_after <= now), and_(Job.state == "running", Job.lease_until < now)),
     )
 
 
-def any_due(session: Session, lane: str, now: datetime) -> bool:
+def any_due(session: Session, lane: str, kinds: Collection[str], now: datetime) -> bool:
     """A cheap look (no lock) before claiming: idle workers look often."""
-    return session.scalar(select(Job.id).where(_due(lane, now)).limit(1)) is not None
+    return session.scalar(select(Job.id).where(_due(lane, kinds, now)).limit(1)) is not None
 
 
-def claim(session: Session, lane: str, now: datetime, lease: timedelta) -> ClaimedJob | None:
-    """The oldest job of the lane that is due, or whose worker's lease lapsed; marks it running until the
-    lease ends."""
-    row = session.scalar(select(Job).where(_due(lane, now)).order_by(Job.id).limit(1).with_for_update(skip_locked=True))
+def claim(session: Session, lane: str, kinds: Collection[str], now: datetime, lease: timedelta) -> ClaimedJob | None:
+    """The oldest due job of these kinds, or one whose worker's lease lapsed; marks it running until the lease
+    ends."""
+    due = _due(lane, kinds, now)
+    row = session.scalar(select(Job).where(due).order_by(Job.id).limit(1).with_for_update(skip_locked=True))
     if row is None:
         return None
     row.state, row.attempts, row.lease_until = "running", row.attempts + 1, now + lease

@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from bot.services import build_services
+from db import jobs
+from db.jobs import NewJob
 from db.models import Completion, Member
 from db.session import APPLICATION_NAME
 from tests.conftest import SIGNING_SECRET, make_settings, serving
@@ -257,3 +259,12 @@ def test_more_questions_than_the_model_lane_holds_wait_visibly_in_line_and_past_
     assert "順番待ち" in thread_posts(fake_slack, mention(2)["ts"])[0]["text"]
     placeholder = thread_posts(fake_slack, mention(2)["ts"])[0]["ts"]
     eventually(lambda: IT_BASICS in answers(fake_slack).get(placeholder, ""), 20)
+
+
+def test_a_job_of_a_kind_this_release_does_not_know_is_left_for_one_that_does(slack, services, fake_slack):
+    """In a rolling deploy an older worker must neither run nor give up a job only the newer release knows."""
+    services.jobs.submit(NewJob("reply", "from_a_newer_release", {}))
+    assert slack.command("help").status == 200  # the lanes are running
+    time.sleep(1.5)  # more than a poll
+    with services.db.scope() as session:
+        assert jobs.counts(session) == {("reply", "queued"): 1}
