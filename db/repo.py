@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import Float, String, bindparam, delete, func, select, update
+from sqlalchemy import Float, Insert, String, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -149,32 +150,22 @@ def record_completion(
 ) -> Recorded:
     """Record that a Slack user (a member from now on, if not yet) finished a course; a repeat keeps the first.
 
-    Two statements, each a no-op on a repeat or a race (INSERT … ON CONFLICT DO NOTHING), so the write lock is
-    held as briefly as a single insert's: this runs inside Slack's ack, many members at once."""
-    insert = _insert_for(session)
-    session.execute(
-        insert(Member)
-        .values(slack_team_id=team_id, slack_user_id=user_id, role="learner", show_name=False)
-        .on_conflict_do_nothing(index_elements=[Member.slack_team_id, Member.slack_user_id])
-    )
+    Two statements, each a no-op on a repeat or a race (INSERT … ON CONFLICT DO NOTHING), built once and run
+    with parameters: this runs inside Slack's ack, many members at once, and holds SQLite's one write lock."""
+    add_member, add_completion = _recording_statements(session.get_bind().dialect.name)
     key = course_id or free_text_key(title)
-    values = {
-        "course_id": bindparam("course_id", course_id, type_=String),
-        "course_key": bindparam("course_key", key, type_=String),
-        "title_snapshot": bindparam("title", title, type_=String),
-        "hours": bindparam("hours", hours, type_=Float),
-        "completed_at": bindparam("completed_at", completed_at, type_=UTCDateTime),
-        "source": bindparam("source", source, type_=String),
-    }
-    the_member = select(Member.id, Member.municipality_id, *values.values()).where(
-        Member.slack_team_id == team_id, Member.slack_user_id == user_id
+    parameters = dict(
+        team_id=team_id,
+        user_id=user_id,
+        course_id=course_id,
+        course_key=key,
+        title=title,
+        hours=hours,
+        completed_at=completed_at,
+        source=source,
     )
-    added = session.execute(
-        insert(Completion)
-        .from_select(["member_id", "municipality_id", *values], the_member)
-        .on_conflict_do_nothing(index_elements=[Completion.member_id, Completion.course_key])
-        .returning(Completion.municipality_id)
-    ).first()
+    session.execute(add_member, parameters)
+    added = session.execute(add_completion, parameters).first()
     if added is not None:
         return Recorded(title, completed_at, created=True, joined=added.municipality_id is not None)
     first, municipality_id = session.execute(
@@ -185,9 +176,35 @@ def record_completion(
     return Recorded(first.title_snapshot, first.completed_at, created=False, joined=municipality_id is not None)
 
 
-def _insert_for(session: Session):
-    """The INSERT construct with ON CONFLICT for the session's database (SQLite and PostgreSQL both have it)."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+@cache
+def _recording_statements(dialect: str) -> tuple[Insert, Insert]:
+    """The member, then the completion taking the member's municipality, each skipped if already there."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    members, completions = Member.__table__, Completion.__table__
+    the_user = (members.c.slack_team_id == bindparam("team_id"), members.c.slack_user_id == bindparam("user_id"))
+    add_member = (
+        insert(members)
+        .values(slack_team_id=bindparam("team_id"), slack_user_id=bindparam("user_id"), role="learner", show_name=False)
+        .on_conflict_do_nothing(index_elements=["slack_team_id", "slack_user_id"])
+    )
+    values = {
+        "course_id": bindparam("course_id", type_=String),
+        "course_key": bindparam("course_key", type_=String),
+        "title_snapshot": bindparam("title", type_=String),
+        "hours": bindparam("hours", type_=Float),
+        "completed_at": bindparam("completed_at", type_=UTCDateTime),
+        "source": bindparam("source", type_=String),
+    }
+    add_completion = (
+        insert(completions)
+        .from_select(
+            ["member_id", "municipality_id", *values],
+            select(members.c.id, members.c.municipality_id, *values.values()).where(*the_user),
+        )
+        .on_conflict_do_nothing(index_elements=["member_id", "course_key"])
+        .returning(completions.c.municipality_id)
+    )
+    return add_member, add_completion
 
 
 def completions(session: Session, who: Member) -> list[Completion]:

@@ -110,6 +110,11 @@ class _FileLockWaiter:
         threading.Thread(target=self._serve, name="sqlite-writer-lock", daemon=True).start()
 
     def acquire(self, timeout: float) -> bool:
+        try:  # free: take it here, without a hand-over to the waiting thread
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            pass
         request = _Request()
         self._requests.put(request)
         if request.granted.wait(max(0.0, timeout)):
