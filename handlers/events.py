@@ -28,22 +28,12 @@ def _on_mention(event, body, context) -> None:
         return
     thread_ts = text_field(event, "thread_ts") or ts
     raw = strip_mentions(text_field(event, "text") or "")
-    question = clean_input(raw, QUESTION_LIMIT)
-    if question is None:  # a bare "@dxbot", or a text too long to be a question: say what it can do
-        reply = t("bad_input", "ja", limit=QUESTION_LIMIT) + "\n\n" if raw else ""
-        job = delivery.post(channel, {"text": reply + t("help", "ja")}, thread_ts=thread_ts)
-    else:
-        job = announce_job(
-            question,
-            surface="mention",
-            team_id=text_field(body, "team_id"),
-            user_id=text_field(event, "user"),
-            channel=channel,
-            thread_ts=thread_ts,
-            current_ts=ts,
-            history=thread_ts != ts,
-        )
-    context["services"].jobs.submit(job, event_id=text_field(body, "event_id"))
+    if not raw:  # a bare "@dxbot": say what it can do
+        help_job = delivery.post(channel, {"text": t("help", "ja")}, thread_ts=thread_ts)
+        context["services"].jobs.submit(help_job, event_id=text_field(body, "event_id"))
+        return
+    where = {"current_ts": ts, "history": thread_ts != ts}
+    _queue_question(context, body, event, raw, surface="mention", channel=channel, thread_ts=thread_ts, **where)
 
 
 def _on_direct_message(event, body, context) -> None:
@@ -51,18 +41,23 @@ def _on_direct_message(event, body, context) -> None:
     if event.get("subtype") or event.get("bot_id") or not channel or not ts:
         return  # edits, joins and the bot's own posts are not questions
     raw = strip_mentions(text_field(event, "text") or "")
-    if not raw.strip():
-        return
+    if raw.strip():
+        _queue_question(context, body, event, raw, surface="dm", channel=channel, thread_ts=ts)
+
+
+def _queue_question(context, body: dict, event: dict, raw: str, *, surface: str, channel: str, thread_ts: str, **where):
     question = clean_input(raw, QUESTION_LIMIT)
-    if question is None:
-        job = delivery.post(channel, {"text": t("bad_input", language_of(raw), limit=QUESTION_LIMIT)}, thread_ts=ts)
+    if question is None:  # too long to be a question, or nothing but invisible characters
+        reply = {"text": t("bad_input", language_of(raw), limit=QUESTION_LIMIT)}
+        job = delivery.post(channel, reply, thread_ts=thread_ts)
     else:
         job = announce_job(
             question,
-            surface="dm",
+            surface=surface,
             team_id=text_field(body, "team_id"),
             user_id=text_field(event, "user"),
             channel=channel,
-            thread_ts=ts,
+            thread_ts=thread_ts,
+            **where,
         )
     context["services"].jobs.submit(job, event_id=text_field(body, "event_id"))

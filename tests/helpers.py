@@ -16,3 +16,14 @@ def eventually(condition: Callable[[], object], timeout: float = 10.0, interval:
         if time.monotonic() > deadline:
             raise AssertionError(f"not true after {timeout} s: {getattr(condition, '__name__', condition)}")
         time.sleep(interval)
+
+
+def member_mention(n: int, question: str = "ITパスポートの講座は？") -> dict:
+    """The n-th member's app_mention, each in a thread of its own."""
+    return {
+        "type": "app_mention",
+        "user": f"UM{n:03d}",
+        "text": f"<@UBOT> {question}",
+        "ts": f"1700001{n:03d}.000100",
+        "channel": "C1",
+    }

@@ -21,7 +21,7 @@ from tests.cli_helpers import DXBOT, dxbot
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.openai import Behaviour
 from tests.fakes.signed import SignedSlack
-from tests.helpers import eventually
+from tests.helpers import eventually, member_mention
 from tests.test_serve import _free_port
 
 IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
@@ -107,17 +107,6 @@ def server(own_database_url, tmp_path, fake_slack, fake_openai):
         started.kill()
 
 
-def mention(n: int) -> dict:
-    ts = f"1700001{n:03d}.000100"
-    return {
-        "type": "app_mention",
-        "user": f"UM{n}",
-        "text": "<@UBOT> ITパスポートの講座は？",
-        "ts": ts,
-        "channel": "C1",
-    }
-
-
 def answered_once(fake_slack, thread_ts: str) -> bool:
     """Exactly one placeholder in the thread, and it now holds the answer."""
     posts = [m for m in fake_slack.replies.get(thread_ts, []) if m.get("bot_id")]
@@ -169,7 +158,7 @@ def test_sigkill_mid_load_loses_no_acknowledged_completion_or_question(
 ):
     fake_openai.queue(*[Behaviour(delay=1.5)] * 10)
     member = SignedSlack(server.start().url, SIGNING_SECRET, fake_slack.response_url())
-    events, users = [mention(n) for n in range(10)], [f"UD{n:03d}" for n in range(160)]
+    events, users = [member_mention(n) for n in range(10)], [f"UD{n:03d}" for n in range(160)]
     with ThreadPoolExecutor(1) as killer:
         killer.submit(lambda: (time.sleep(0.6), server.kill()))  # while questions are with the model
         asked, done = send_all(member, events, users)
@@ -195,7 +184,7 @@ def test_sigterm_drains_answers_in_hand_and_leaves_the_rest_for_the_next_start(
 ):
     fake_openai.queue(*[Behaviour(delay=2.0)] * 8)
     member = SignedSlack(server.start().url, SIGNING_SECRET, fake_slack.response_url())
-    events = [mention(n) for n in range(8)]
+    events = [member_mention(n) for n in range(8)]
     asked, _ = send_all(member, events, [])
     assert all(r.status == 200 for r in asked)
     eventually(lambda: len(fake_openai.requests) >= 2)  # some answers are being written

@@ -21,7 +21,7 @@ from db.session import APPLICATION_NAME
 from tests.conftest import SIGNING_SECRET, make_settings, serving
 from tests.fakes.openai import Behaviour
 from tests.fakes.signed import SignedSlack
-from tests.helpers import eventually
+from tests.helpers import eventually, member_mention
 
 IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
 STORED = ("記録しました", "記録済み")  # a new record, or the one already kept
@@ -140,17 +140,6 @@ def test_while_the_database_is_cut_every_member_is_told_the_truth_and_nothing_is
     assert rows_per_member(custom) == dict.fromkeys(users, 1)
 
 
-def mention(n: int) -> dict:
-    ts = f"1700000{n:03d}.000100"
-    return {
-        "type": "app_mention",
-        "user": f"U{n:03d}",
-        "text": "<@UBOT> ITパスポートの講座は？",
-        "ts": ts,
-        "channel": "C1",
-    }
-
-
 def thread_posts(fake_slack, ts: str) -> list[dict]:
     return [m for m in fake_slack.replies.get(ts, []) if m.get("bot_id")]
 
@@ -169,7 +158,7 @@ def test_slack_answering_429_500_or_too_late_is_retried_and_nothing_is_posted_tw
     fake_slack.fail_next("chat.update", "internal_error", status=503)
     fake_slack.fail_next("response_url", "ratelimited", status=429, headers={"Retry-After": "1"})
     fake_slack.fail_next("response_url", "internal_error", status=500)
-    events = [mention(n) for n in range(3)]
+    events = [member_mention(n) for n in range(3)]
     assert all(member.event(event).status == 200 for event in events)
     assert member.command("ask 共同調達とは？").status == 200
 
@@ -252,12 +241,12 @@ def test_more_questions_than_the_model_lane_holds_wait_visibly_in_line_and_past_
     # A mention waiting in line shows its place in the thread, then is answered there.
     fake_openai.queue(*[Behaviour(delay=1.0)] * 2)
     asked_before = len(fake_openai.requests)
-    member.event(mention(1))
+    member.event(member_mention(1))
     eventually(lambda: len(fake_openai.requests) > asked_before)  # its answer is now the one being written
-    member.event(mention(2))
-    eventually(lambda: thread_posts(fake_slack, mention(2)["ts"]))
-    assert "順番待ち" in thread_posts(fake_slack, mention(2)["ts"])[0]["text"]
-    placeholder = thread_posts(fake_slack, mention(2)["ts"])[0]["ts"]
+    member.event(member_mention(2))
+    eventually(lambda: thread_posts(fake_slack, member_mention(2)["ts"]))
+    assert "順番待ち" in thread_posts(fake_slack, member_mention(2)["ts"])[0]["text"]
+    placeholder = thread_posts(fake_slack, member_mention(2)["ts"])[0]["ts"]
     eventually(lambda: IT_BASICS in answers(fake_slack).get(placeholder, ""), 20)
 
 
