@@ -11,12 +11,9 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
@@ -24,7 +21,7 @@ from pathlib import Path
 
 from bench import anchors
 from bench.load import Fired, Plan, ResponseUrls, fire
-from tests.cli_helpers import DXBOT, dxbot
+from tests.cli_helpers import DXBOT, dxbot, free_port, wait_until_healthy
 from tests.fakes.openai import FakeOpenAI, start_fake_openai
 from tests.fakes.slack import FakeSlack, start_fake_slack
 
@@ -84,7 +81,7 @@ def stage(with_model: bool = False) -> Iterator[Stage]:
 def serve(on: Stage, app: str, workers: int = 2) -> Iterator[Served]:
     """Start `app` ("bare", "same-work" or "dxbot") under gunicorn; stop it, workers and all, on the way out."""
     env = _environment(on, app, workers)
-    port = _free_port()
+    port = free_port()
     log = on.workdir / f"{app}-{port}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -183,21 +180,9 @@ def _checked(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess
     return result
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
+    if wait_until_healthy(url, process, START_TIMEOUT):
+        return
     raise RuntimeError(f"{url} did not answer /healthz within {START_TIMEOUT:.0f} s:\n{log.read_text()[-3000:]}")
 
 

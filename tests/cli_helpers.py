@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 DXBOT = shutil.which("dxbot", path=str(Path(sys.executable).parent)) or "dxbot"
@@ -17,3 +20,22 @@ def dxbot(*args: str, cwd: Path, env: dict | None = None, timeout: float = 60) -
     return subprocess.run(
         [DXBOT, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=timeout, check=False
     )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 30) -> bool:
+    """True once a started `dxbot serve` answers GET /healthz; False if it exits or `timeout` passes first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.1)
+    return False

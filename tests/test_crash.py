@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import time
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,12 +16,11 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from db.models import Completion, Job, Member
-from tests.cli_helpers import DXBOT, dxbot
+from tests.cli_helpers import DXBOT, dxbot, free_port, wait_until_healthy
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.openai import Behaviour
 from tests.fakes.signed import SignedSlack
 from tests.helpers import eventually, member_mention
-from tests.test_serve import _free_port
 
 IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
 
@@ -49,7 +47,7 @@ class Server:
     """`dxbot serve` in its own process group, started and stopped as a platform would."""
 
     def __init__(self, env: dict, cwd):
-        self.env, self.cwd, self.port = env, cwd, _free_port()
+        self.env, self.cwd, self.port = env, cwd, free_port()
         self.process: subprocess.Popen | None = None
 
     @property
@@ -65,13 +63,8 @@ class Server:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
+        if wait_until_healthy(self.url, self.process):
+            return self
         self.kill()
         raise AssertionError("dxbot serve did not start")
 

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
-import urllib.request
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.cli_helpers import DXBOT, dxbot
+from tests.cli_helpers import DXBOT, dxbot, free_port, wait_until_healthy
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.signed import SignedSlack
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -35,20 +27,12 @@ def served(tmp_path, fake_slack):
     }
     assert dxbot("db", "upgrade", cwd=tmp_path, env=env).returncode == 0
     assert dxbot("municipalities", "add", "横須賀市", cwd=tmp_path, env=env).returncode == 0
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [DXBOT, "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=tmp_path, env=env, stderr=subprocess.PIPE
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
+    if not wait_until_healthy(url, server):
         server.kill()
         pytest.fail("dxbot serve did not answer /healthz: " + server.stderr.read().decode()[-2000:])
     fake_slack.reset()
