@@ -14,12 +14,12 @@ from bot.cli_digest import register as register_digest
 from bot.cli_support import UserError, load_services, load_settings, print_json
 from bot.settings import ConfigError
 from db import jobs, repo
-from db.models import JOB_LANES, JOB_STATES
+from db.models import JOB_LANES, JOB_STATES, Municipality
 from knowledge import kb
 from knowledge.answer import QUESTION_LIMIT
 from knowledge.kb import KnowledgeError
 from knowledge.subsidy import SubsidyInputError, calculate, load_editions
-from knowledge.text import clean_input
+from knowledge.text import clean_input, to_hiragana
 
 cli = typer.Typer(
     help="dxbot: the Slack learning assistant for municipal DX training.",
@@ -205,6 +205,10 @@ def municipalities_add(
     prefecture: Annotated[str | None, typer.Option(help="e.g. 神奈川県")] = None,
     code: Annotated[str | None, typer.Option(help="全国地方公共団体コード (6 digits)")] = None,
     channel: Annotated[str | None, typer.Option(help="the municipality's own digest channel id")] = None,
+    reading: Annotated[
+        str | None,
+        typer.Option(help="the name in kana, e.g. よこすかし (default: the bundled list's, by code or name)"),
+    ] = None,
 ) -> None:
     """Add a participating municipality."""
     name = name.strip()
@@ -212,14 +216,30 @@ def municipalities_add(
         raise UserError("the municipality name must be 1–100 characters")
     if code is not None and not (code.isdigit() and len(code) == 6):
         raise UserError(f"--code {code!r} is not a 6-digit 全国地方公共団体コード")
+    if code is not None and int(code[5]) != kb.check_digit(code):
+        raise UserError(
+            f"--code {code} is not a valid 全国地方公共団体コード: "
+            f"the check digit of {code[:5]} is {kb.check_digit(code)}, not {code[5]}"
+        )
     services = load_services()
+    kana = _municipal_reading(reading, name, code, services.knowledge)
     try:
         with services.db.scope() as session:
-            added = repo.add_municipality(session, name, prefecture, code)
+            added = repo.add_municipality(session, name, prefecture, code, kana)
             added.digest_channel_id = channel
     except repo.AlreadyExists as exc:
         raise UserError(f"{name} (or code {code}) is already registered") from exc
-    typer.echo(f"added {name}")
+    typer.echo(f"added {name}" + (f" ({kana})" if kana else " (no reading: /dx join will know it by its name only)"))
+
+
+def _municipal_reading(given: str | None, name: str, code: str | None, knowledge: kb.Knowledge) -> str | None:
+    """--reading as hiragana, else the bundled list's reading; None when neither knows it."""
+    if given is None:
+        return knowledge.reading_of(name, code)
+    kana = to_hiragana(given)
+    if kana is None or len(kana) > 100:
+        raise UserError(f"--reading {given!r} is not the name in kana, e.g. よこすかし")
+    return kana
 
 
 @municipalities_cli.command("list")
@@ -228,11 +248,16 @@ def municipalities_list() -> None:
     services = load_services()
     with services.db.scope() as session:
         counts = repo.member_counts(session)
-        rows = [(m.prefecture or "", m.name, m.code or "", counts.get(m.id, 0)) for m in repo.municipalities(session)]
-    for prefecture, name, code, members in rows:
-        typer.echo(f"{prefecture}\t{name}\t{code}\t{members} members")
-    if not rows:
+        lines = [_listed(m, services.knowledge, counts.get(m.id, 0)) for m in repo.municipalities(session)]
+    for line in lines:
+        typer.echo(line)
+    if not lines:
         typer.echo("no municipalities yet: add one with `dxbot municipalities add NAME`")
+
+
+def _listed(m: Municipality, knowledge: kb.Knowledge, members: int) -> str:
+    reading = knowledge.reading_of(m.name, m.code, m.reading) or ""
+    return f"{m.prefecture or ''}\t{m.name}\t{reading}\t{m.code or ''}\t{members} members"
 
 
 # --- jobs --------------------------------------------------------------------------------------------

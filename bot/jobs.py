@@ -251,12 +251,18 @@ class Lanes:
                 log.exception("could not tell the member that job %s (%s) failed", context.job.id, context.job.kind)
 
 
+def slack_refused(error: SlackApiError) -> bool:
+    """Slack answered and said no (ok: false, not_in_channel, invalid_blocks…): the same call cannot succeed
+    later, unlike a 429 or a 5xx."""
+    status = error.response.status_code
+    return status != 429 and status < 500
+
+
 def _may_pass(exc: Exception) -> bool:
     """Worth another try: the database or network unreachable, or Slack busy or briefly broken. Not a bug, a
     refusal, or data the database will never take (DataError, IntegrityError: the same again next time)."""
     if isinstance(exc, SlackApiError):
-        status = exc.response.status_code
-        return status == 429 or status >= 500
+        return not slack_refused(exc)
     if isinstance(exc, DBAPIError):
         return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
     return isinstance(exc, SQLAlchemyError | OSError)

@@ -75,6 +75,7 @@ class Municipality(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     prefecture: Mapped[str | None] = mapped_column(String(20))
     code: Mapped[str | None] = mapped_column(String(6), unique=True, comment="全国地方公共団体コード")
+    reading: Mapped[str | None] = mapped_column(String(100), comment="the name in kana, for よこすか and Yokosuka")
     slack_team_id: Mapped[str | None] = mapped_column(String(32))
     digest_channel_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
@@ -83,6 +84,10 @@ class Municipality(Base):
 
 
 class Member(Base):
+    """One person. `slack_team_id` is their home, read by handlers/identity.py: their Enterprise Grid
+    organisation (E…) when they belong to one, else their own workspace (T…), never the workspace of the
+    channel they happen to write in (Slack Connect)."""
+
     __tablename__ = "members"
     __table_args__ = (
         UniqueConstraint("slack_team_id", "slack_user_id"),
@@ -181,12 +186,11 @@ class Share(Base):
 
 
 class Question(Base):
-    """Every question asked, what answered it and the feedback, for coordinators."""
+    """Every question asked and what answered it, for coordinators (votes on the answer: `Vote`)."""
 
     __tablename__ = "questions"
     __table_args__ = (
         CheckConstraint(_in("surface", SURFACES), name="surface"),
-        CheckConstraint("feedback IS NULL OR feedback IN (-1, 1)", name="feedback"),
         Index("ix_questions_asked_at", "asked_at"),
     )
 
@@ -202,8 +206,20 @@ class Question(Base):
     source_ids: Mapped[list[str]] = mapped_column(default=list)
     topic: Mapped[str | None] = mapped_column(String(64), comment="the best source's id, for topic counts")
     used_model: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    feedback: Mapped[int | None] = mapped_column(Integer)
     asked_at: Mapped[datetime]
+
+
+class Vote(Base):
+    """One person's 👍/👎 on one answer: anyone who sees a channel answer may vote, once; a new click changes
+    their own vote and nobody else's."""
+
+    __tablename__ = "votes"
+    __table_args__ = (CheckConstraint("vote IN (-1, 1)", name="vote"),)
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    vote: Mapped[int] = mapped_column(Integer)
+    voted_at: Mapped[datetime]
 
 
 class ProcessedEvent(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from db.models import Completion, Course, Member, Municipality, ProcessedEvent, Question, Share, UTCDateTime
+from db.models import Completion, Course, Member, Municipality, ProcessedEvent, Question, Share, UTCDateTime, Vote
 from knowledge.text import compact
 
 
@@ -24,9 +24,9 @@ class AlreadyExists(Exception):
 
 
 def add_municipality(
-    session: Session, name: str, prefecture: str | None = None, code: str | None = None
+    session: Session, name: str, prefecture: str | None = None, code: str | None = None, reading: str | None = None
 ) -> Municipality:
-    municipality = Municipality(name=name, prefecture=prefecture, code=code)
+    municipality = Municipality(name=name, prefecture=prefecture, code=code, reading=reading)
     try:
         with session.begin_nested():
             session.add(municipality)
@@ -52,7 +52,8 @@ def member_counts(session: Session) -> dict[int, int]:
 
 
 def member(session: Session, team_id: str, user_id: str) -> Member:
-    """The member for a Slack user, created on first contact so that nothing they record is lost."""
+    """The member for a Slack user at their home (handlers/identity.py), created on first contact so that
+    nothing they record is lost."""
     found = session.scalar(
         select(Member)
         .options(joinedload(Member.municipality))
@@ -60,6 +61,10 @@ def member(session: Session, team_id: str, user_id: str) -> Member:
     )
     if found is not None:
         return found
+    if is_organisation(team_id):
+        adopted = _adopt_workspace_member(session, team_id, user_id)
+        if adopted is not None:
+            return adopted
     created = Member(slack_team_id=team_id, slack_user_id=user_id, role="learner", show_name=False)
     try:
         with session.begin_nested():
@@ -75,6 +80,23 @@ def join(session: Session, who: Member, municipality: Municipality, now: datetim
         who.municipality = municipality
         who.joined_at = now
     session.flush()
+
+
+def is_organisation(home: str) -> bool:
+    """An Enterprise Grid organisation's id (E…), as opposed to a workspace's (T…)."""
+    return home.startswith("E")
+
+
+def _adopt_workspace_member(session: Session, organisation: str, user_id: str) -> Member | None:
+    """Grid members were keyed by a workspace before dxbot read their organisation: such a row is this person
+    (Grid user ids are unique across the organisation), so it is moved to the organisation, not duplicated."""
+    earlier = session.scalars(
+        select(Member).where(Member.slack_user_id == user_id).order_by(Member.municipality_id.is_(None), Member.id)
+    ).first()
+    if earlier is not None:
+        earlier.slack_team_id = organisation
+        session.flush()
+    return earlier
 
 
 def set_track(session: Session, who: Member, track: str) -> None:
@@ -152,7 +174,9 @@ def record_completion(
 
     Two statements, each a no-op on a repeat or a race (INSERT … ON CONFLICT DO NOTHING), built once and run
     with parameters: this runs inside Slack's ack, many members at once, and holds SQLite's one write lock."""
-    add_member, add_completion = _recording_statements(session.get_bind().dialect.name)
+    add_member, add_completion = _recording_statements(_insert(session))
+    if is_organisation(team_id):  # adopt a row keyed by a workspace before inserting one
+        member(session, team_id, user_id)
     key = course_id or free_text_key(title)
     parameters = dict(
         team_id=team_id,
@@ -176,10 +200,14 @@ def record_completion(
     return Recorded(first.title_snapshot, first.completed_at, created=False, joined=municipality_id is not None)
 
 
+def _insert(session: Session) -> Callable[..., Insert]:
+    """The dialect's INSERT, which has ON CONFLICT (SQLAlchemy's generic one has not)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
 @cache
-def _recording_statements(dialect: str) -> tuple[Insert, Insert]:
+def _recording_statements(insert: Callable[..., Insert]) -> tuple[Insert, Insert]:
     """The member, then the completion taking the member's municipality, each skipped if already there."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     members, completions = Member.__table__, Completion.__table__
     the_user = (members.c.slack_team_id == bindparam("team_id"), members.c.slack_user_id == bindparam("user_id"))
     add_member = (
@@ -255,7 +283,7 @@ def forget_events_before(session: Session, cutoff: datetime) -> int:
     return session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff)).rowcount
 
 
-# --- questions and feedback -------------------------------------------------------------------
+# --- questions and votes ---------------------------------------------------------------------
 
 
 def log_question(
@@ -301,9 +329,23 @@ def question(session: Session, question_id: int) -> Question | None:
     return session.get(Question, question_id)
 
 
-def set_feedback(session: Session, question_id: int, feedback: int) -> Question | None:
-    """Record 👍 (1) or 👎 (-1) on a logged question; the latest click counts. None when it is unknown."""
+def vote(session: Session, question_id: int, voter: Member, value: int, now: datetime) -> Question | None:
+    """Record the voter's 👍 (1) or 👎 (-1) on a logged answer; their latest click counts, and only theirs.
+    None when the question is unknown."""
     found = session.get(Question, question_id)
-    if found is not None:
-        found.feedback = feedback
+    if found is None:
+        return None
+    upsert = _insert(session)(Vote).values(question_id=question_id, member_id=voter.id, vote=value, voted_at=now)
+    excluded = upsert.excluded  # a double click races itself: the second one updates the first
+    session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["question_id", "member_id"], set_={"vote": excluded.vote, "voted_at": excluded.voted_at}
+        )
+    )
     return found
+
+
+def votes(session: Session, question_id: int) -> dict[int, int]:
+    """Each voter's (member id) vote on one answer."""
+    rows = session.execute(select(Vote.member_id, Vote.vote).where(Vote.question_id == question_id))
+    return {member_id: vote for member_id, vote in rows}

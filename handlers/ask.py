@@ -11,18 +11,19 @@ from __future__ import annotations
 import html
 import logging
 import re
+import sys
 
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.jobs import JobContext, JobKind
+from bot.jobs import JobContext, JobKind, Permanent, slack_refused
 from bot.services import Services
 from db import jobs, repo
 from db.jobs import NewJob
 from handlers import blocks, delivery
-from handlers.command import Request, apologise_on_failure, from_action, message, text_field
+from handlers.request import Request, apologise_on_failure, from_action, message, person, text_field
 from knowledge.answer import QUESTION_LIMIT, Answer, Turn
 from knowledge.messages import MESSAGES, Lang, language_of, t
 from knowledge.text import clean_input
@@ -30,6 +31,9 @@ from knowledge.text import clean_input
 log = logging.getLogger(__name__)
 
 HISTORY_TURNS = 12
+NOT_A_MEMBER = ("channel_not_found", "not_in_channel")  # what chat.postMessage says where dxbot was not invited
+PLAIN_TEXT_LIMIT = 3900  # Slack truncates a message's text past 4,000 characters
+TITLE_LIMIT = 60  # an assistant thread's title: its first question, shortened
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
@@ -73,11 +77,39 @@ def announce_job(question: str, *, surface: str, team_id: str | None, user_id: s
     )
 
 
+def read_question(raw: str, if_empty: str | None = None) -> tuple[str | None, str]:
+    """(the question, "") from a message's words, or (None, what to reply instead): `if_empty` (by default what
+    dxbot can do) when only mentions or invisible characters are left, the limit when it is too long. The same
+    for every surface, so a question gets the same answer wherever it is asked."""
+    words = strip_mentions(raw)
+    visible = clean_input(words, sys.maxsize)
+    if visible is None:
+        return None, if_empty or t("help", "ja")
+    if len(visible) > QUESTION_LIMIT:
+        return None, t("question_too_long", language_of(visible), length=len(visible), limit=QUESTION_LIMIT)
+    return visible, ""
+
+
+def queue_reply(services: Services, body: dict, event: dict, *, surface: str, thread_ts: str | None, history: bool):
+    """A message's question queued in the ack for an announcement and an answer in its thread (mentions, DMs,
+    assistant threads); or, for an empty or overlong one, what to do instead."""
+    channel, ts, who = text_field(event, "channel"), text_field(event, "ts"), person(body, event)
+    if not channel or not thread_ts or not ts or who is None:
+        return
+    question, instead = read_question(text_field(event, "text") or "")
+    if question is None:
+        job = delivery.post(channel, {"text": instead}, thread_ts=thread_ts)
+    else:
+        where = dict(channel=channel, thread_ts=thread_ts, current_ts=ts, history=history)
+        job = announce_job(question, surface=surface, team_id=who.home, user_id=who.user, **where)
+    services.jobs.submit(job, event_id=text_field(body, "event_id"))
+
+
 def ask(request: Request) -> None:
     """`/dx ask …`: queued in the ack, which tells the member where their question stands."""
-    question = clean_input(request.text, QUESTION_LIMIT)
+    question, instead = read_question(request.text, if_empty=t("ask_usage", request.lang))
     if question is None:
-        request.reply(t("ask_usage", request.lang))
+        request.reply(instead)
         return
     services = request.services
     with services.db.scope() as session:
@@ -87,7 +119,7 @@ def ask(request: Request) -> None:
             job = answer_job(
                 question,
                 surface="command",
-                team_id=request.team_id,
+                team_id=request.home,
                 user_id=request.user_id,
                 reply=reply,
                 waited=place > 0,
@@ -109,7 +141,6 @@ def _announce(context: JobContext) -> None:
         delivery.post_once(context, channel, thread_ts, text=t("busy", lang))
         return
     if assistant:
-        _assistant_call(context.client.assistant_threads_setTitle, channel, thread_ts, title=payload["question"][:60])
         _assistant_call(context.client.assistant_threads_setStatus, channel, thread_ts, status=placeholder(place, lang))
         reply = {"channel": channel, "thread_ts": thread_ts, "assistant": True}
     else:
@@ -142,6 +173,11 @@ def _answer(context: JobContext) -> None:
             if payload.get("history")
             else []
         )
+        if reply.get("assistant") and not any(turn.role == "user" for turn in history):  # the thread's first
+            title = payload["question"][:TITLE_LIMIT]
+            _assistant_call(
+                context.client.assistant_threads_setTitle, reply["channel"], reply["thread_ts"], title=title
+            )
         answer = services.answerer.answer(payload["question"], on=services.today(), history=history)
         with services.db.scope() as session:  # logged once: the log and the rendered answer commit together
             question_id = _log(session, services, payload, answer)
@@ -179,7 +215,28 @@ def _deliver(context: JobContext, reply_message: dict, *, status_only: bool = Fa
         else:
             delivery.post_once(context, reply["channel"], reply["thread_ts"], **reply_message)
     else:
-        context.client.chat_update(channel=reply["channel"], ts=reply["placeholder_ts"], **reply_message)
+        _replace_placeholder(context, reply, reply_message)
+
+
+def _replace_placeholder(context: JobContext, reply: dict, reply_message: dict) -> None:
+    """The answer in place of 「調べています…」. When Slack refuses it (invalid_blocks, msg_too_long) the text
+    alone replaces it; when even that is refused (the placeholder was deleted, say), the text is posted anew and
+    the placeholder removed: it never stays behind."""
+    channel, ts = reply["channel"], reply["placeholder_ts"]
+    attempts = (reply_message, {"text": reply_message["text"][:PLAIN_TEXT_LIMIT], "blocks": []})
+    for attempt in attempts:
+        try:
+            context.client.chat_update(channel=channel, ts=ts, **attempt)
+            return
+        except SlackApiError as error:
+            if not slack_refused(error):
+                raise
+            log.warning("Slack refused to update the placeholder in %s: %s", channel, error.response.get("error"))
+    delivery.post_once(context, channel, reply["thread_ts"], **attempts[-1])
+    try:
+        context.client.chat_delete(channel=channel, ts=ts)
+    except SlackApiError as error:
+        log.info("placeholder %s left in %s: %s", ts, channel, error.response.get("error"))
 
 
 def _assistant_call(method, channel: str, thread_ts: str, **fields) -> None:
@@ -247,12 +304,15 @@ def _question_id(action: dict) -> int | None:
 
 
 def _record_feedback(request: Request, question_id: int, action_id: str) -> None:
+    """The clicker's own vote; thanked through the click's response_url, which reaches them wherever the answer
+    is, even in a conversation dxbot is not a member of."""
     services = request.services
     with services.db.scope() as session:
-        found = repo.set_feedback(session, question_id, 1 if action_id == "feedback_up" else -1)
-        if found is not None and request.channel_id:
-            thanks = t("feedback_thanks", found.language)
-            services.jobs.add(session, delivery.ephemeral(request.channel_id, request.user_id, thanks))
+        voter = repo.member(session, request.home, request.user_id)
+        vote = 1 if action_id == "feedback_up" else -1
+        found = repo.vote(session, question_id, voter, vote, services.now())
+        if found is not None:
+            request.reply(t("feedback_thanks", found.language), session=session)
 
 
 def _share_in_channel(ack, body, context, client) -> None:
@@ -283,13 +343,31 @@ def _share(context: JobContext) -> None:
         question, text, source_ids, lang = found.text, found.answer_text, found.source_ids, found.language
     sources = [c for c in (services.answerer.citation(source_id, lang) for source_id in source_ids) if c]
     user = payload["user_id"]
-    delivery.post_once(
-        context,
-        payload["channel"],
-        text=f"{t('shared_by', lang, user=user)}\n> {blocks.escape(question)}\n{blocks.escape(text)}",
-        blocks=blocks.as_dicts(blocks.shared_answer(user, question, text, sources, lang)),
-    )
-    delivery.respond_now(context, payload["response_url"], {"delete_original": True})
+    shared = {
+        "text": f"{t('shared_by', lang, user=user)}\n> {blocks.escape(question)}\n{blocks.escape(text)}",
+        "blocks": blocks.as_dicts(blocks.shared_answer(user, question, text, sources, lang)),
+    }
+    response_url = payload["response_url"]
+    try:
+        delivery.post_once(context, payload["channel"], **shared)
+    except SlackApiError as error:
+        if error.response.get("error") not in NOT_A_MEMBER:
+            raise
+        if not _posted_through(context, response_url, shared):
+            delivery.respond_now(context, response_url, message(t("share_needs_invite", lang)))
+            return  # the answer stays where the member can still read it
+    delivery.respond_now(context, response_url, {"delete_original": True})
+
+
+def _posted_through(context: JobContext, response_url: str, shared: dict) -> bool:
+    """dxbot is not in this conversation (a DM between two people, a private channel), but a click's
+    response_url can post in it, as a slash command's reply is posted anywhere. False when Slack refused."""
+    try:
+        delivery.respond_now(context, response_url, shared | {"response_type": "in_channel", "replace_original": False})
+    except Permanent as refused:
+        log.warning("could not share through the response_url either: %s", refused)
+        return False
+    return True
 
 
 def _share_failed(context: JobContext) -> None:

@@ -9,11 +9,9 @@ from slack_bolt import App, Assistant
 from bot.jobs import JobContext, JobKind
 from db.jobs import NewJob
 from handlers import delivery
-from handlers.ask import announce_job, strip_mentions
-from handlers.command import text_field
-from knowledge.answer import QUESTION_LIMIT
+from handlers.ask import queue_reply
+from handlers.request import text_field
 from knowledge.messages import t
-from knowledge.text import clean_input
 
 SUGGESTED = ("prompt_it_passport", "prompt_required_courses", "prompt_joint_procurement")
 
@@ -37,20 +35,8 @@ def _context_changed() -> None:
 
 
 def _user_message(payload, body, context) -> None:
-    question = clean_input(strip_mentions(text_field(payload, "text") or ""), QUESTION_LIMIT)
-    if question is None:
-        return
-    job = announce_job(
-        question,
-        surface="assistant",
-        team_id=body.get("team_id"),
-        user_id=payload.get("user"),
-        channel=payload["channel"],
-        thread_ts=payload["thread_ts"],
-        current_ts=payload.get("ts"),
-        history=True,
-    )
-    context["services"].jobs.submit(job, event_id=body.get("event_id"))
+    thread_ts = text_field(payload, "thread_ts")
+    queue_reply(context["services"], body, payload, surface="assistant", thread_ts=thread_ts, history=True)
 
 
 def _greet(context: JobContext) -> None:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from slack_bolt import App
 
 from handlers import ask, learning, sharing, subsidy
-from handlers.command import Handler, Request, apologise_on_failure, from_command
+from handlers.request import Handler, Request, apologise_on_failure, from_command
 from knowledge.messages import Lang, language_of, t
 
 SUBCOMMANDS: dict[str, Handler] = {
@@ -63,22 +63,29 @@ def split(text: str) -> tuple[str, str]:
 
 
 def _run(ack, body, context, client) -> None:
-    raw = html.unescape(body.get("text") or "")  # Slack sends &, < and > as entities
+    raw = _without_format_characters(html.unescape(body.get("text") or ""))  # Slack sends &, < and > as entities
     word, rest = split(raw)
     lang = _language(word, rest, raw)
     request = from_command(body, context["services"], ack, client, text=rest, lang=lang)
-    if len(raw) > TEXT_LIMIT or any(ord(ch) < 32 and ch not in "\n\t" for ch in raw):
-        _usage(request, t("bad_input", lang, limit=TEXT_LIMIT))
-        return
     handler = SUBCOMMANDS.get(word)
     if handler is None and raw.rstrip().endswith(("?", "？")):  # `/dx 助成率は？` is a question too
         handler, request = ask.ask, replace(request, text=raw, lang=language_of(raw))
+    # A question has its own limit, the same wherever it is asked (handlers/ask.py).
+    if handler is not ask.ask and (len(raw) > TEXT_LIMIT or any(ord(ch) < 32 and ch not in "\n\t" for ch in raw)):
+        _usage(request, t("bad_input", lang, limit=TEXT_LIMIT))
+        return
     if handler is not None:
         apologise_on_failure(handler)(request)
     elif word in ("", "help"):
         _usage(request, None)
     else:
         _usage(request, t("unknown_command", lang, word=word[:30]))
+
+
+def _without_format_characters(text: str) -> str:
+    """Zero-width spaces and byte-order marks (pasted from Word or a web page) as plain spaces: `done\u200bIT…`
+    is `done IT…`."""
+    return "".join(" " if unicodedata.category(ch) == "Cf" else ch for ch in text)
 
 
 def _language(word: str, rest: str, raw: str) -> Lang:

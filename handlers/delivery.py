@@ -28,10 +28,6 @@ def respond(response_url: str, message: dict) -> NewJob:
     return NewJob("reply", "respond", {"url": response_url, "message": message})
 
 
-def ephemeral(channel: str, user: str, text: str) -> NewJob:
-    return NewJob("reply", "ephemeral", {"channel": channel, "user": user, "text": text})
-
-
 def post(channel: str, message: dict, thread_ts: str | None = None) -> NewJob:
     return NewJob("reply", "post", {"channel": channel, "thread_ts": thread_ts, "message": message})
 
@@ -104,11 +100,6 @@ def respond_now(context: JobContext, response_url: str, message: dict) -> None:
     send_to_response_url(response_url, message, context.services.settings.slack_timeout_seconds)
 
 
-def _ephemeral(context: JobContext) -> None:
-    payload = context.payload
-    context.client.chat_postEphemeral(channel=payload["channel"], user=payload["user"], text=payload["text"])
-
-
 def _post(context: JobContext) -> None:
     payload = context.payload
     post_once(context, payload["channel"], payload.get("thread_ts"), **payload["message"])
@@ -116,6 +107,5 @@ def _post(context: JobContext) -> None:
 
 JOBS = {
     "respond": JobKind("reply", _respond),
-    "ephemeral": JobKind("reply", _ephemeral),
     "post": JobKind("reply", _post),
 }

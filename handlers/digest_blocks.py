@@ -144,7 +144,7 @@ def _listing(title: str, names: Sequence[str]) -> list[str]:
 
 
 def _municipality(m: MunicipalityWeek, detailed: bool) -> list[str]:
-    """One municipality's line. In the shared channel a fall (▼) or a 0% path is left out: others read it too,
+    """One municipality's line. In the shared channel a fall (−) or a 0% path is left out: others read it too,
     and the digest celebrates, it does not rank; the municipality's own channel shows everything."""
     change = _change(m.completions, m.last_week_completions)
     if not detailed and m.completions < m.last_week_completions:
@@ -280,4 +280,14 @@ def share_modal(lang: Lang, limit: int) -> View:
                 ),
             )
         ],
+    )
+
+
+def share_confirmation(confirmation: str, lang: Lang) -> View:
+    """What replaces the form once the tip is stored: the member sees it kept without depending on a DM."""
+    return View(
+        type="modal",
+        title=PlainTextObject(text=t("sharing_modal_title", lang)),
+        close=PlainTextObject(text=t("sharing_modal_close", lang)),
+        blocks=[section(escape(confirmation))],
     )

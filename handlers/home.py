@@ -8,7 +8,7 @@ from bot.jobs import JobContext, JobKind
 from db import repo
 from db.jobs import NewJob
 from handlers import blocks
-from handlers.command import text_field
+from handlers.request import person, text_field
 
 
 def register(app: App) -> None:
@@ -16,10 +16,10 @@ def register(app: App) -> None:
 
 
 def _home_opened(event, body, context) -> None:
-    user = text_field(event, "user")
-    if event.get("tab") not in (None, "home") or not user:
+    who = person(body, event)
+    if event.get("tab") not in (None, "home") or who is None:
         return
-    job = NewJob("reply", "publish_home", {"team_id": text_field(body, "team_id") or "", "user_id": user})
+    job = NewJob("reply", "publish_home", {"team_id": who.home, "user_id": who.user})
     context["services"].jobs.submit(job, event_id=text_field(body, "event_id"))
 
 

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 from slack_bolt import App
 
 from db import repo
-from db.models import Member
+from db.models import Member, Municipality
 from handlers import blocks
-from handlers.command import Request, apologise_on_failure, from_action, text_field
+from handlers.request import Request, apologise_on_failure, from_action, text_field
 from knowledge.courses import CourseMatcher
-from knowledge.kb import Course
+from knowledge.kb import Course, Knowledge
 from knowledge.messages import t
-from knowledge.text import clean_input, rank_names
+from knowledge.text import clean_input, municipal_readings, rank_names
 
 COURSE_TEXT_LIMIT = 200
 TRACK_WORDS = {"ict": "ict", "ict系": "ict", "business": "business", "事業": "business", "事業系": "business"}
@@ -36,7 +36,8 @@ def join(request: Request) -> None:
         return
     with request.services.db.scope() as session:
         known = {m.name: m for m in repo.municipalities(session)}
-        ranked = rank_names(name, list(known))
+        readings = {m.name: _municipal_readings(m, request.services.knowledge) for m in known.values()}
+        ranked = rank_names(name, list(known), readings=readings)
         exact = ranked and (ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[1][1] < 90))
         if not exact:
             names = "、".join(n for n, _ in ranked)
@@ -44,9 +45,15 @@ def join(request: Request) -> None:
             request.reply(t("join_unknown", request.lang, text=name, suggestions=hint))
             return
         municipality = known[ranked[0][0]]
-        who = repo.member(session, request.team_id, request.user_id)
+        who = repo.member(session, request.home, request.user_id)
         repo.join(session, who, municipality, request.services.now())
     request.reply(t("join_ok", request.lang, municipality=municipality.name))
+
+
+def _municipal_readings(municipality: Municipality, knowledge: Knowledge) -> tuple[str, ...]:
+    """What to match よこすか or Yokosuka against; rows added before readings were kept fall back on the bundled list."""
+    reading = knowledge.reading_of(municipality.name, municipality.code, municipality.reading)
+    return municipal_readings(reading) if reading else ()
 
 
 def track(request: Request) -> None:
@@ -55,7 +62,7 @@ def track(request: Request) -> None:
         request.reply(t("track_usage", request.lang))
         return
     with request.services.db.scope() as session:
-        repo.set_track(session, repo.member(session, request.team_id, request.user_id), chosen)
+        repo.set_track(session, repo.member(session, request.home, request.user_id), chosen)
     request.reply(t("track_ok", request.lang, track=t(f"track_{chosen}", request.lang)))
 
 
@@ -84,7 +91,7 @@ def undo(request: Request) -> None:
         request.reply(t("bad_input", request.lang, limit=COURSE_TEXT_LIMIT))
         return
     with request.services.db.scope() as session:
-        who = repo.member(session, request.team_id, request.user_id)
+        who = repo.member(session, request.home, request.user_id)
         removed = repo.remove_completion(session, who, _course_key(request, session, who, text))
     if removed is None:
         request.reply(t("undo_none", request.lang))
@@ -107,7 +114,7 @@ def _course_key(request: Request, session, who: Member, text: str | None) -> str
 def progress(request: Request) -> None:
     lang = request.lang
     with request.services.db.scope() as session:
-        who = repo.member(session, request.team_id, request.user_id)
+        who = repo.member(session, request.home, request.user_id)
         records = repo.completions(session, who)
         municipality = who.municipality.name if who.municipality else None
         member_track = who.track
@@ -152,7 +159,7 @@ def _record(request: Request, course: Course | None, text: str, *, replace: bool
     def record(session) -> None:
         recorded = repo.record_completion(
             session,
-            request.team_id,
+            request.home,
             request.user_id,
             course_id=course.id if course else None,
             title=course.title if course else text,

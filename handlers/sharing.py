@@ -10,8 +10,16 @@ from db import repo
 from db.digest import Week, digest_data
 from db.jobs import NewJob
 from handlers import delivery
-from handlers.command import Request, message
-from handlers.digest_blocks import SHARE_ACTION, SHARE_BLOCK, SHARE_LIMIT, SHARE_MODAL, digest_messages, share_modal
+from handlers.digest_blocks import (
+    SHARE_ACTION,
+    SHARE_BLOCK,
+    SHARE_LIMIT,
+    SHARE_MODAL,
+    digest_messages,
+    share_confirmation,
+    share_modal,
+)
+from handlers.request import Request, message, person, text_field
 from knowledge.courses import CourseMatcher
 from knowledge.messages import Lang, t
 from knowledge.text import clean_input
@@ -36,7 +44,7 @@ def share(request: Request) -> None:
     if text is None:
         request.reply(t("bad_input", request.lang, limit=SHARE_LIMIT))
         return
-    request.reply(_store(request.services, request.team_id, request.user_id, text, request.lang))
+    request.reply(_store(request.services, request.home, request.user_id, text, request.lang))
 
 
 def privacy(request: Request) -> None:
@@ -46,14 +54,14 @@ def privacy(request: Request) -> None:
     choice = SWITCH.get(words[0]) if len(words) == 1 else None
     services = request.services
     with services.db.scope() as session:
-        who = repo.member(session, request.team_id, request.user_id)
+        who = repo.member(session, request.home, request.user_id)
         if choice is not None:
             # The name Slack sent with the command for now; a job asks Slack for the member's real name.
             repo.set_show_name(session, who, choice, request.user_name)
         if choice:
-            services.jobs.add(
-                session, NewJob("reply", "refresh_name", {"member_id": who.id, "user_id": request.user_id})
-            )
+            payload = {"member_id": who.id, "user_id": request.user_id, "name": request.user_name}
+            payload |= {"response_url": request.response_url, "lang": request.lang}
+            services.jobs.add(session, NewJob("reply", "refresh_name", payload))
         shown = who.show_name
     if choice is None:
         state = t("privacy_state_on" if shown else "privacy_state_off", request.lang)
@@ -67,7 +75,7 @@ def digest(request: Request) -> None:
     a while at scale, so it is slow work: the ack says so and a job replaces that with the preview."""
     services = request.services
     with services.db.scope() as session:
-        allowed = repo.member(session, request.team_id, request.user_id).role in COORDINATORS
+        allowed = repo.member(session, request.home, request.user_id).role in COORDINATORS
         if allowed:
             payload = {"response_url": request.response_url, "lang": request.lang}
             services.jobs.add(session, NewJob("ask", "digest_preview", payload))
@@ -91,12 +99,11 @@ def _preview_failed(context: JobContext) -> None:
 # --- storing a tip ------------------------------------------------------------------------------
 
 
-def _store(services: Services, team_id: str, user_id: str, text: str, lang: Lang, *, by_dm: bool = False) -> str:
-    """Keep the tip (tied to a course when the text clearly names one); the confirmation to send, queued as a DM
-    in the same unit of work when `by_dm` (a modal has no channel to reply in)."""
+def _store(services: Services, home: str, user_id: str, text: str, lang: Lang) -> str:
+    """Keep the tip (tied to a course when the text clearly names one); returns the confirmation to show."""
     course = CourseMatcher.clear_winner(services.matcher.match(text))
     with services.db.scope() as session:
-        who = repo.member(session, team_id, user_id)
+        who = repo.member(session, home, user_id)
         repo.add_share(session, who, text, course.id if course else None, services.now())
         lines = [t("sharing_thanks", lang)]
         if course is not None:
@@ -105,10 +112,7 @@ def _store(services: Services, team_id: str, user_id: str, text: str, lang: Lang
         lines.append(t("sharing_as_name", lang, name=name) if name else t("sharing_anonymous", lang))
         if who.municipality_id is None:
             lines.append(t("done_join_hint", lang))
-        confirmation = "\n".join(lines)
-        if by_dm:
-            services.jobs.add(session, delivery.post(user_id, {"text": confirmation}))
-    return confirmation
+    return "\n".join(lines)
 
 
 def _refresh_name(context: JobContext) -> None:
@@ -125,30 +129,33 @@ def _refresh_name(context: JobContext) -> None:
 
 
 def _modal_text(body: dict) -> str | None:
-    value = body["view"]["state"]["values"].get(SHARE_BLOCK, {}).get(SHARE_ACTION, {}).get("value")
-    return clean_input(value, SHARE_LIMIT)
+    values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
+    return clean_input(text_field(values.get(SHARE_BLOCK, {}).get(SHARE_ACTION), "value"), SHARE_LIMIT)
 
 
 def _modal_lang(body: dict) -> Lang:
-    return body["view"].get("private_metadata") or "ja"
+    return "en" if text_field(body.get("view"), "private_metadata") == "en" else "ja"
 
 
 def _submitted(ack, body, context) -> None:
-    """Stored before the ack closes the form; the confirmation follows as a DM (a modal has no channel)."""
-    text = _modal_text(body)
-    if text is None:  # the form stays open with the problem shown under the field
-        ack(
-            response_action="errors",
-            errors={SHARE_BLOCK: t("sharing_modal_invalid", _modal_lang(body), limit=SHARE_LIMIT)},
-        )
+    """Stored before the ack, which turns the form into the confirmation (a modal has no channel to reply in)."""
+    text, lang, who = _modal_text(body), _modal_lang(body), person(body)
+    if text is None or who is None:  # the form stays open with the problem shown under the field
+        ack(response_action="errors", errors={SHARE_BLOCK: t("sharing_modal_invalid", lang, limit=SHARE_LIMIT)})
         return
-    user = body["user"]
-    team_id = user.get("team_id") or (body.get("team") or {}).get("id") or ""
-    _store(context["services"], team_id, user["id"], text, _modal_lang(body), by_dm=True)
-    ack()
+    confirmation = _store(context["services"], who.home, who.user, text, lang)
+    ack(response_action="update", view=share_confirmation(confirmation, lang))
+
+
+def _name_unavailable(context: JobContext) -> None:
+    """Slack would not give the profile name (users.info refused or unreachable): the member keeps the name
+    their command came with, and is told which."""
+    payload = context.payload
+    note = t("privacy_name_unavailable", payload.get("lang", "ja"), name=payload.get("name") or payload["user_id"])
+    delivery.respond_now(context, payload["response_url"], message(note))
 
 
 JOBS = {
-    "refresh_name": JobKind("reply", _refresh_name),
+    "refresh_name": JobKind("reply", _refresh_name, give_up=_name_unavailable),
     "digest_preview": JobKind("ask", _preview, give_up=_preview_failed),
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import blocks
-from handlers.command import Request
+from handlers.request import Request
 from knowledge.messages import t
 from knowledge.subsidy import SubsidyInputError, calculate, parse_request_text
 

@@ -1,4 +1,5 @@
-"""Forgiving course matching: 「ITパスポート」, 「iパス」, "IT Passport" and 「ﾌﾟﾛｾｽ改革」 all find their course."""
+"""Forgiving course matching: 「ITパスポート」, 「iパス」, "IT Passport" and 「ﾌﾟﾛｾｽ改革」 all find their course, and so do
+the readings of its kanji: 「きほんじょうほう」, 「ｷﾎﾝｼﾞｮｳﾎｳ」 and "kihon joho"."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from knowledge.kb import Course
-from knowledge.text import compact, fold
+from knowledge.text import compact, fold, reading_key, reading_score
 
 PLAUSIBLE = 70.0  # below this a course is not worth suggesting
 CLEAR = 88.0  # at or above this, and well ahead of the runner-up, a match needs no confirmation
@@ -23,22 +24,27 @@ class Match:
 
 
 class CourseMatcher:
-    """Scores free text against every course's title and aliases; built once, shared by all requests."""
+    """Scores free text against every course's title, aliases and readings; built once (every key computed here,
+    since matching runs inside Slack's ack), shared by all requests."""
 
     def __init__(self, courses: Iterable[Course]):
         self._names: list[tuple[Course, str, frozenset[str]]] = []
+        self._readings: list[tuple[Course, str]] = []
         for course in courses:
             for name in (course.title, *course.aliases):
                 self._names.append((course, compact(name), frozenset(fold(name).split())))
+            self._readings += [(course, reading_key(reading)) for reading in course.readings]
 
     def match(self, text: str, limit: int = 5) -> list[Match]:
         """Plausible courses for `text`, best first; empty when nothing is plausible."""
-        query, words = compact(text), frozenset(fold(text).split())
+        query, words, spoken = compact(text), frozenset(fold(text).split()), reading_key(text)
         if not query:
             return []
+        scores = [(course, _score(query, words, name, name_words)) for course, name, name_words in self._names]
+        if spoken:  # kana or romaji: its readings may say what its kanji do not
+            scores += [(course, reading_score(spoken, reading)) for course, reading in self._readings]
         best: dict[str, Match] = {}
-        for course, name, name_words in self._names:
-            score = _score(query, words, name, name_words)
+        for course, score in scores:
             if score >= PLAUSIBLE and score > best.get(course.id, Match(course, 0)).score:
                 best[course.id] = Match(course, round(score, 1))
         return sorted(best.values(), key=lambda m: (-m.score, m.course.id))[:limit]

@@ -1,4 +1,5 @@
-"""The curated knowledge base: entries and courses loaded from YAML data and validated with pydantic."""
+"""The curated knowledge base: entries, courses and municipalities loaded from YAML data and validated with
+pydantic."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from knowledge.text import to_hiragana
+
 DATA_DIR = Path(__file__).with_name("data")
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_CHECK_WEIGHTS = (6, 5, 4, 3, 2)
 
 
 class KnowledgeError(Exception):
@@ -56,6 +60,7 @@ class Course(_Strict):
     requirement: Literal["required", "recommended"]
     purpose: str | None = None
     aliases: tuple[str, ...] = ()
+    readings: tuple[str, ...] = ()  # hiragana readings of the title and of the aliases written in kanji
 
     @field_validator("aliases")
     @classmethod
@@ -64,11 +69,70 @@ class Course(_Strict):
             raise ValueError("aliases must not be blank")
         return aliases
 
+    @field_validator("readings")
+    @classmethod
+    def _readings_are_hiragana(cls, readings: tuple[str, ...]) -> tuple[str, ...]:
+        for reading in readings:
+            _require_hiragana(reading)
+        return readings
+
+
+class Municipality(_Strict):
+    """A municipality of the bundled list, whose reading `dxbot municipalities add` and `/dx join` fall back on."""
+
+    name: str = Field(min_length=1)
+    prefecture: str = Field(min_length=1)
+    code: str = Field(pattern=r"^\d{6}$")  # 全国地方公共団体コード
+    reading: str  # hiragana, of the whole name: よこすかし
+
+    @property
+    def id(self) -> str:
+        """Its code: what load() keys municipalities by and checks for duplicates."""
+        return self.code
+
+    @field_validator("code")
+    @classmethod
+    def _check_digit_matches(cls, code: str) -> str:
+        if int(code[5]) != check_digit(code):
+            raise ValueError(f"the check digit of {code[:5]} is {check_digit(code)}, not {code[5]}")
+        return code
+
+    @field_validator("reading")
+    @classmethod
+    def _reading_is_hiragana(cls, reading: str) -> str:
+        return _require_hiragana(reading)
+
+
+def check_digit(code: str) -> int:
+    """The sixth digit of a 全国地方公共団体コード, from its first five (JIS X 0402): 14201 → 8."""
+    total = sum(int(digit) * weight for digit, weight in zip(code[:5], _CHECK_WEIGHTS, strict=True))
+    return (11 - total % 11) % 10
+
+
+def _require_hiragana(reading: str) -> str:
+    if to_hiragana(reading) != reading:
+        raise ValueError(f"reading {reading!r} must be hiragana, e.g. よこすかし")
+    return reading
+
 
 @dataclass(frozen=True)
 class Knowledge:
     entries: dict[str, Entry]
     courses: dict[str, Course]
+    municipalities: dict[str, Municipality]  # by code
+
+    def reading_of(self, name: str, code: str | None, registered: str | None = None) -> str | None:
+        """A municipality's reading: the registered one, else the bundled list's by code, or by name when there is
+        no code (a village of another prefecture may share a name but not its reading: 明和町 is めいわまち in 群馬,
+        めいわちょう in 三重)."""
+        if registered:
+            return registered
+        if code is not None:
+            bundled = self.municipalities.get(code)
+        else:
+            same_name = [m for m in self.municipalities.values() if m.name == name]
+            bundled = same_name[0] if len(same_name) == 1 else None
+        return bundled.reading if bundled else None
 
     def courses_on_track(self, track: str | None) -> list[Course]:
         """The courses a member of `track` is asked to take: their track's and the common ones."""
@@ -78,10 +142,10 @@ class Knowledge:
 def load(extra_dir: Path | None = None) -> Knowledge:
     """Load the packaged data plus a deployment's own directory; raise KnowledgeError listing every problem."""
     problems: list[str] = []
-    found: dict[str, dict] = {"entries": {}, "courses": {}}
+    found: dict[str, dict] = {section: {} for section in _SCHEMAS}
     for path in _yaml_files(extra_dir, problems):
         for section, item in _items(path, problems):
-            if item.id in found["entries"] or item.id in found["courses"]:
+            if any(item.id in items for items in found.values()):
                 problems.append(f"{path.name}: duplicate id {item.id!r}")
             found[section][item.id] = item
     entries, courses = found["entries"], found["courses"]
@@ -89,11 +153,11 @@ def load(extra_dir: Path | None = None) -> Knowledge:
         problems.extend(f"{entry.id}: related id {ref!r} does not exist" for ref in entry.related if ref not in entries)
     if problems:
         raise KnowledgeError(problems)
-    return Knowledge(entries=entries, courses=courses)
+    return Knowledge(entries=entries, courses=courses, municipalities=found["municipalities"])
 
 
 def _yaml_files(extra_dir: Path | None, problems: list[str]) -> list[Path]:
-    files = [*sorted((DATA_DIR / "kb").glob("*.yaml")), DATA_DIR / "courses.yaml"]
+    files = [*sorted((DATA_DIR / "kb").glob("*.yaml")), DATA_DIR / "courses.yaml", DATA_DIR / "municipalities.yaml"]
     if extra_dir is not None:
         if not extra_dir.is_dir():
             problems.append(f"DXBOT_KB_DIR={extra_dir} is not a directory")
@@ -102,18 +166,23 @@ def _yaml_files(extra_dir: Path | None, problems: list[str]) -> list[Path]:
     return files
 
 
-_SCHEMAS: dict[str, type[Entry | Course]] = {"entries": Entry, "courses": Course}
+_SCHEMAS: dict[str, type[Entry | Course | Municipality]] = {
+    "entries": Entry,
+    "courses": Course,
+    "municipalities": Municipality,
+}
 
 
-def _items(path: Path, problems: list[str]) -> list[tuple[str, Entry | Course]]:
-    """Each valid entry or course in a file; every invalid one adds its problems (the rest still load)."""
+def _items(path: Path, problems: list[str]) -> list[tuple[str, Entry | Course | Municipality]]:
+    """Each valid entry, course or municipality in a file; every invalid one adds its problems (the rest still
+    load)."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         problems.append(f"{path.name}: not valid YAML ({exc})")
         return []
     if not isinstance(raw, dict) or set(raw) - set(_SCHEMAS):
-        problems.append(f"{path.name}: expected a mapping with `entries:` and/or `courses:` lists")
+        problems.append(f"{path.name}: expected a mapping with `entries:`, `courses:` and/or `municipalities:` lists")
         return []
     items = []
     for section, schema in _SCHEMAS.items():

@@ -268,6 +268,11 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "ただいま質問が混み合っています。申し訳ありませんが、少し時間をおいてもう一度お試しください。",
         "en": "I'm getting a lot of questions right now. Sorry — please try again in a little while.",
     },
+    "question_too_long": {
+        "ja": "ご質問が長すぎるため、お答えできませんでした（{length}文字）。{limit}文字以内に短くして、もう一度送ってください。",
+        "en": "Your question is too long for me ({length} characters). Please shorten it to {limit} characters "
+        "or fewer and send it again.",
+    },
     "ask_usage": {
         "ja": "質問を添えてください。例: `/dx ask ITパスポートの講座は？`",
         "en": "Please add your question, e.g. `/dx ask which course for IT Passport?`",
@@ -281,6 +286,13 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "share_in_channel": {"ja": "チャンネルに共有", "en": "Share in channel"},
     "shared_by": {"ja": "<@{user}> さんが dxbot の回答を共有しました", "en": "<@{user}> shared an answer from dxbot"},
+    "share_needs_invite": {
+        "ja": "この会話には dxbot が参加していないため、回答を共有できませんでした。"
+        "共有するには、チャンネルで `/invite @dxbot` と入力して dxbot を招待してから、もう一度「チャンネルに共有」を押してください。"
+        "回答はこのまま残してあります。",
+        "en": "I couldn't share the answer here because dxbot is not in this conversation. To share it, invite me "
+        "with `/invite @dxbot` in the channel and press the share button again. The answer is still here for you.",
+    },
     "answer_expired": {
         "ja": "この回答は見つかりませんでした。もう一度質問してください。",
         "en": "I couldn't find that answer any more; please ask again.",
@@ -317,8 +329,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "digest_top_courses": {"ja": "📚 よく修了された講座：{courses}"},
     "digest_course_count": {"ja": "{title}（{count}件）"},
-    "digest_change_up": {"ja": "（先週比 ▲{n}）"},
-    "digest_change_down": {"ja": "（先週比 ▼{n}）"},
+    "digest_change_up": {"ja": "（先週比 +{n}）"},  # not ▲: in public-sector notation ▲ is a minus
+    "digest_change_down": {"ja": "（先週比 −{n}）"},
     "digest_change_same": {"ja": "（先週と同じ）"},
     "digest_municipalities_title": {"ja": "*自治体ごとの様子*"},
     "digest_line": {"ja": "• *{name}*　{figures}"},
@@ -408,6 +420,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "sharing_modal_submit": {"ja": "共有する", "en": "Share"},
     "sharing_modal_cancel": {"ja": "やめる", "en": "Cancel"},
+    "sharing_modal_close": {"ja": "閉じる", "en": "Close"},
     "sharing_modal_invalid": {"ja": "1〜{limit}文字で書いてください。", "en": "Please write 1 to {limit} characters."},
     "privacy_usage": {
         "ja": "週報にお名前を載せるかどうかを選べます: `/dx privacy names on`（載せる）／`/dx privacy names off`"
@@ -417,6 +430,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "privacy_state_on": {"ja": "載せる", "en": "shown"},
     "privacy_state_off": {"ja": "載せない", "en": "hidden"},
+    "privacy_name_unavailable": {
+        "ja": "Slack のプロフィールのお名前を読み取れなかったため、週報ではユーザー名「{name}」を載せます。"
+        "プロフィールのお名前にしたいときは、少し時間をおいて `/dx privacy names on` をもう一度お試しください。",
+        "en": 'I couldn\'t read your Slack profile name, so the digest will show your user name "{name}". '
+        "To use your profile name, try `/dx privacy names on` again in a while.",
+    },
     "privacy_on": {
         "ja": "週報で共有を紹介するとき、Slack のプロフィールのお名前を載せます。`/dx privacy names off` でいつでも戻せます。",
         "en": "The digest will show your name, as your Slack profile gives it, with your tips. "

@@ -7,7 +7,8 @@ import time
 
 from sqlalchemy import select
 
-from db.models import Question
+from db import repo
+from db.models import Member, Question
 from tests.fakes.openai import Behaviour
 
 IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
@@ -93,7 +94,7 @@ def test_slash_ask_acks_at_once_while_the_model_takes_five_seconds(model_slack, 
     assert questions(services)[0].used_model
 
 
-def test_feedback_is_logged(slack, fake_slack, services):
+def test_each_person_has_one_vote_and_is_thanked_where_the_answer_is(slack, fake_slack, services):
     slack.command("ask 事業系の必修講座は？")
     final = fake_slack.wait_for("response_url", 2)[1].args
     question_id = next(
@@ -104,11 +105,15 @@ def test_feedback_is_logged(slack, fake_slack, services):
         if e["action_id"] == "feedback_down"
     )
     slack.action("feedback_down", question_id)
-    fake_slack.wait_for("chat.postEphemeral")
-    assert questions(services)[0].feedback == -1
-    slack.action("feedback_up", question_id)
-    fake_slack.wait_for("chat.postEphemeral", 2)
-    assert questions(services)[0].feedback == 1
+    thanks = fake_slack.reply(3)
+    assert "フィードバックありがとうございます" in thanks["text"] and thanks["replace_original"] is False
+    slack.action("feedback_up", question_id, user="U2")  # someone else's vote leaves the asker's alone
+    slack.action("feedback_up", question_id)  # the asker changes their mind: still one vote
+    fake_slack.reply(5)
+    with services.db.scope() as session:
+        by_user = {session.get(Member, m).slack_user_id: v for m, v in repo.votes(session, int(question_id)).items()}
+    assert by_user == {"U1": 1, "U2": 1}
+    assert not fake_slack.of("chat.postEphemeral")  # the response_url reaches DMs and private channels too
 
 
 def test_share_in_channel_posts_the_answer_with_its_sources(slack, fake_slack, services):
@@ -173,15 +178,24 @@ def test_feedback_thanks_in_the_language_of_the_question(slack, fake_slack, serv
     slack.command("ask Which course should I take for IT Passport?")
     fake_slack.wait_for("response_url", 2)
     slack.action("feedback_up", str(questions(services)[0].id))
-    assert "Thank you" in fake_slack.wait_for("chat.postEphemeral")[0].args["text"]
+    assert "Thank you" in fake_slack.reply(3)["text"]
 
 
-def test_an_answer_that_cannot_be_delivered_is_replaced_by_an_apology(slack, fake_slack):
-    fake_slack.fail_next("chat.update", "msg_too_long")  # Slack refuses it: retrying cannot help
+def test_an_answer_slack_refuses_as_blocks_replaces_the_placeholder_as_text(slack, fake_slack):
+    fake_slack.fail_next("chat.update", "invalid_blocks")  # Slack refuses it: retrying the same cannot help
     slack.event(mention("ITパスポートの講座は？"))
-    apology = fake_slack.wait_for("chat.update", 2)[1].args
-    assert "申し訳ありません" in apology["text"]
-    assert apology["ts"] == fake_slack.of("chat.update")[0].args["ts"]  # in place of the placeholder
+    rich, plain = (call.args for call in fake_slack.wait_for("chat.update", 2))
+    assert IT_BASICS in plain["text"] and plain["blocks"] == []
+    assert plain["ts"] == rich["ts"]  # in place of the placeholder
+    assert len(fake_slack.of("chat.postMessage")) == 1  # the placeholder only
+
+
+def test_a_placeholder_slack_will_not_update_is_replaced_by_a_new_message(slack, fake_slack):
+    fake_slack.fail_next("chat.update", "message_not_found", times=2)  # someone deleted 「調べています…」
+    slack.event(mention("ITパスポートの講座は？"))
+    placeholder, answer = (call.args for call in fake_slack.wait_for("chat.postMessage", 2))
+    assert placeholder["text"] == "調べています…" and IT_BASICS in answer["text"]
+    assert fake_slack.wait_for("chat.delete")[0].args["ts"] == fake_slack.of("chat.update")[0].args["ts"]
 
 
 def test_a_question_that_cannot_be_stored_is_not_acknowledged_so_slack_delivers_it_again(tmp_path, fake_slack, caplog):

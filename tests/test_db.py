@@ -58,3 +58,41 @@ def test_upgrade_downgrade_upgrade_cycle(fresh_engine):
 
     migrate.upgrade(fresh_engine)
     migrate.check(fresh_engine)
+
+
+def test_migration_0006_merges_one_person_seen_under_several_teams(fresh_engine):
+    """Before 0006 a Slack Connect click or a second Grid workspace made a second member for the same user id:
+    the upgrade leaves one, who keeps every record, and turns the asker's feedback into their vote."""
+    migrate.upgrade(fresh_engine, "0005")
+    with fresh_engine.begin() as connection:
+        run = lambda sql: connection.execute(text(sql))  # noqa: E731
+        run("INSERT INTO municipalities (id, name) VALUES (1, '横須賀市')")
+        run(
+            "INSERT INTO members (id, slack_team_id, slack_user_id, municipality_id, role, show_name, track)"
+            " VALUES (1, 'TEXT', 'U1', NULL, 'learner', false, 'ict'),"
+            " (2, 'T1', 'U1', 1, 'coordinator', false, NULL), (3, 'T1', 'U2', 1, 'learner', false, NULL)"
+        )
+        run(
+            "INSERT INTO completions (member_id, municipality_id, course_key, title_snapshot, completed_at, source)"
+            " VALUES (1, NULL, 'fe', '基本情報', '2026-11-01 00:00:00+00', 'slash'),"
+            " (1, NULL, 'ip', 'ITパスポート', '2026-11-02 00:00:00+00', 'slash'),"
+            " (2, 1, 'fe', '基本情報', '2026-10-01 00:00:00+00', 'slash')"
+        )
+        run("INSERT INTO shares (member_id, text, created_at) VALUES (1, 'tip', '2026-11-01 00:00:00+00')")
+        run(
+            "INSERT INTO questions (id, slack_team_id, slack_user_id, surface, text, language, answered, source_ids,"
+            " used_model, feedback, asked_at) VALUES (7, 'T1', 'U2', 'command', 'q', 'ja', true, '[]', false, -1,"
+            " '2026-11-01 00:00:00+00')"
+        )
+    migrate.upgrade(fresh_engine)
+    with fresh_engine.connect() as connection:
+        run = lambda sql: connection.execute(text(sql)).all()  # noqa: E731
+        assert run("SELECT id, slack_team_id, role, track FROM members ORDER BY id") == [
+            (2, "T1", "coordinator", "ict"),
+            (3, "T1", "learner", None),
+        ]
+        completions = run("SELECT member_id, course_key, completed_at FROM completions ORDER BY course_key")
+        assert [(m, key) for m, key, _ in completions] == [(2, "fe"), (2, "ip")]
+        assert str(completions[0][2]).startswith("2026-10-01")  # the first record of a course is kept
+        assert run("SELECT member_id FROM shares") == [(2,)]
+        assert run("SELECT question_id, member_id, vote FROM votes") == [(7, 3, -1)]

@@ -234,7 +234,7 @@ def test_quiet_municipalities_are_listed_not_ranked(services, seeded):
     kamakura = next(i for i, line in enumerate(lines) if line.startswith("• *鎌倉市*"))
     yokosuka = next(i for i, line in enumerate(lines) if line.startswith("• *横須賀市*"))
     assert kamakura < yokosuka  # code order, not by how much was done
-    assert "修了3件（先週比 ▲2）・20時間・2人が学習・新メンバー1人・必修修了67%" in lines[yokosuka]
+    assert "修了3件（先週比 +2）・20時間・2人が学習・新メンバー1人・必修修了67%" in lines[yokosuka]
     assert "🌱 今週はひと休み（1自治体）。次の一歩を楽しみにしています：葉山町" in lines
     assert not any(line.startswith("• *葉山町*") for line in lines)
     assert "❓ *今週の質問* 3件　よく聞かれたこと：" + f"{seeded['topic']}（2件）" in lines
@@ -261,9 +261,9 @@ def test_the_shared_channel_leaves_out_falls_and_empty_paths(services, seeded):
     shared = plain_text(data, services.knowledge)
     own = plain_text(data.only({by_name(data)["葉山町"].id}), services.knowledge, detailed=True)
     hayama_line = next(line for line in shared.splitlines() if line.startswith("• *葉山町*"))
-    assert "▼" not in hayama_line and "必修修了0%" not in hayama_line
+    assert "先週比 −" not in hayama_line and "必修修了0%" not in hayama_line
     own_line = next(line for line in own.splitlines() if line.startswith("• *葉山町*"))
-    assert "（先週比 ▼1）" in own_line and "必修修了0%" in own_line
+    assert "（先週比 −1）" in own_line and "必修修了0%" in own_line
 
 
 def test_a_tip_from_a_municipality_of_one_or_two_members_does_not_name_it(services, seeded):

@@ -76,11 +76,14 @@ def test_share_without_text_opens_the_modal(slack, fake_slack):
     assert view["blocks"][0]["block_id"] == "share_text"
 
 
-def test_modal_submission_stores_and_confirms_by_dm(slack, fake_slack, services, municipality):
-    assert submit(slack, "動画は1.5倍速で、メモを取りながら見ると続きます").status == 200
-    [message] = fake_slack.wait_for("chat.postMessage")
-    assert message.args["channel"] == "U1" and "共有ありがとうございます" in message.args["text"]
+def test_modal_submission_is_stored_and_confirmed_in_the_modal(slack, fake_slack, services, municipality):
+    response = submit(slack, "動画は1.5倍速で、メモを取りながら見ると続きます")
+    assert response.status == 200
+    answer = json.loads(response.body)
+    assert answer["response_action"] == "update"
+    assert "共有ありがとうございます" in json.dumps(answer["view"], ensure_ascii=False)
     assert [s.text for s in shares(services)] == ["動画は1.5倍速で、メモを取りながら見ると続きます"]
+    assert fake_slack.of("chat.postMessage") == []  # no DM to fail
 
 
 def test_empty_modal_submission_is_refused_in_the_form(slack, fake_slack, services):

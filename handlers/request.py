@@ -1,4 +1,4 @@
-"""What a `/dx` sub-command or button handler receives: who asked, what they wrote, how to reply.
+"""What a handler receives: who it is from (one rule for every surface), what they wrote, how to reply.
 
 Handlers run inside Slack's ack (process_before_response): a slash command's reply IS the ack, shown to the
 member only after what it confirms has been committed. A button click cannot carry a reply in its ack, so its
@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.services import Services
+from db import repo
 from handlers import delivery
 from handlers.blocks import as_dicts, text_blocks
 from knowledge.messages import Lang, t
@@ -36,9 +37,52 @@ def message(fallback: str, blocks: Sequence[Block] | None = None, *, replace: bo
 
 
 @dataclass(frozen=True)
+class Person:
+    """A member as dxbot keys them: their home and their Slack user id.
+
+    The home is their Enterprise Grid organisation (E…) when they belong to the one the payload names, else
+    their own workspace (T…): the same person whichever workspace of the organisation they write from, and a
+    Slack Connect guest is never taken for a member of the workspace whose channel they write in. They belong
+    to the payload's organisation when their own team is the payload's, when the payload is the organisation's
+    own (an org-wide install names no team), or when their id is a Grid one (W…: unique across it). A Grid
+    member with a U… id seen from a sibling workspace is keyed by their workspace: no payload says otherwise."""
+
+    home: str
+    user: str
+
+
+def person(body: dict, event: dict | None = None) -> Person | None:
+    """Who sent a slash command, a click, a form or (with its `event`) an event; None when it names nobody."""
+    user = body.get("user")
+    event = event or {}
+    user_id = text_field(body, "user_id") or text_field(user, "id") or text_field(event, "user")
+    payload_team = text_field(body, "team_id") or text_field(body.get("team"), "id")
+    own_team = (
+        text_field(user, "team_id") or text_field(event, "user_team") or text_field(event, "team") or payload_team
+    )
+    if not user_id or not own_team:
+        return None
+    if repo.is_organisation(own_team):  # events name an outside Grid member's organisation as their team
+        return Person(own_team, user_id)
+    organisation = _organisation(body)
+    if organisation and (user_id.startswith("W") or payload_team in (None, own_team)):
+        return Person(organisation, user_id)
+    return Person(own_team, user_id)
+
+
+def _organisation(body: dict) -> str | None:
+    """The Enterprise Grid organisation a payload comes from: each surface names it in its own field."""
+    return (
+        text_field(body, "enterprise_id")
+        or text_field(body.get("enterprise"), "id")
+        or text_field(body.get("team"), "enterprise_id")
+    )
+
+
+@dataclass(frozen=True)
 class Request:
     services: Services
-    team_id: str
+    home: str  # see Person
     user_id: str
     user_name: str | None
     channel_id: str | None
@@ -68,10 +112,11 @@ def text_field(payload: object, key: str) -> str | None:
 
 
 def _identity(body: dict) -> dict:
-    user, team, channel = body.get("user"), body.get("team"), body.get("channel")
+    user, channel = body.get("user"), body.get("channel")
+    who = person(body) or Person("", "")
     return dict(
-        team_id=text_field(body, "team_id") or text_field(team, "id") or text_field(user, "team_id") or "",
-        user_id=text_field(body, "user_id") or text_field(user, "id") or "",
+        home=who.home,
+        user_id=who.user,
         user_name=text_field(body, "user_name") or text_field(user, "username") or text_field(user, "name"),
         channel_id=text_field(body, "channel_id") or text_field(channel, "id"),
         response_url=text_field(body, "response_url"),
@@ -95,6 +140,9 @@ def from_action(body: dict, services: Services, client: WebClient, text: str, la
     response_url = identity["response_url"]
 
     def queued(reply: dict, session: Session | None) -> None:
+        if response_url is None:  # a click in the App Home: there is no message to answer under
+            log.info("no response_url to reply to a click from %s", identity["user_id"])
+            return
         job = delivery.respond(response_url, reply)
         services.jobs.add(session, job) if session is not None else services.jobs.submit(job)
 
