@@ -343,9 +343,3 @@ def vote(session: Session, question_id: int, voter: Member, value: int, now: dat
         )
     )
     return found
-
-
-def votes(session: Session, question_id: int) -> dict[int, int]:
-    """Each voter's (member id) vote on one answer."""
-    rows = session.execute(select(Vote.member_id, Vote.vote).where(Vote.question_id == question_id))
-    return {member_id: vote for member_id, vote in rows}

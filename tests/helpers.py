@@ -27,3 +27,18 @@ def member_mention(n: int, question: str = "ITパスポートの講座は？") -
         "ts": f"1700001{n:03d}.000100",
         "channel": "C1",
     }
+
+
+def votes_by_user(services, question_id: int) -> dict[str, int]:
+    """Each voter's 👍 (1) or 👎 (-1) on a logged answer, by Slack user id."""
+    from sqlalchemy import select
+
+    from db.models import Member, Vote
+
+    with services.db.scope(read_only=True) as session:
+        rows = session.execute(
+            select(Member.slack_user_id, Vote.vote)
+            .join(Vote, Vote.member_id == Member.id)
+            .where(Vote.question_id == question_id)
+        )
+        return {user: vote for user, vote in rows}

@@ -7,9 +7,9 @@ import time
 
 from sqlalchemy import select
 
-from db import repo
-from db.models import Member, Question
+from db.models import Question
 from tests.fakes.openai import Behaviour
+from tests.helpers import votes_by_user
 
 IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
 
@@ -110,9 +110,7 @@ def test_each_person_has_one_vote_and_is_thanked_where_the_answer_is(slack, fake
     slack.action("feedback_up", question_id, user="U2")  # someone else's vote leaves the asker's alone
     slack.action("feedback_up", question_id)  # the asker changes their mind: still one vote
     fake_slack.reply(5)
-    with services.db.scope() as session:
-        by_user = {session.get(Member, m).slack_user_id: v for m, v in repo.votes(session, int(question_id)).items()}
-    assert by_user == {"U1": 1, "U2": 1}
+    assert votes_by_user(services, int(question_id)) == {"U1": 1, "U2": 1}
     assert not fake_slack.of("chat.postEphemeral")  # the response_url reaches DMs and private channels too
 
 

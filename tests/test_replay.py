@@ -16,7 +16,7 @@ from db.models import Completion, Job, Member, Question
 from handlers.digest_blocks import SHARE_ACTION, SHARE_BLOCK, SHARE_MODAL
 from knowledge.answer import QUESTION_LIMIT
 from tests.fakes.signed import Response, SignedSlack
-from tests.helpers import eventually
+from tests.helpers import eventually, votes_by_user
 
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"
 IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
@@ -277,9 +277,7 @@ def test_feedback_in_a_dm_is_kept_and_thanked_one_vote_per_person(slack, fake_sl
     thanks = [c.args for c in fake_slack.of("response_url")][2:]
     assert len(thanks) == 3 and all("フィードバックありがとうございます" in m["text"] for m in thanks)
     assert not any("少し時間をおいて" in text for text in seen_by_the_member(fake_slack))
-    with services.db.scope(read_only=True) as session:
-        by_user = {session.get(Member, m).slack_user_id: v for m, v in repo.votes(session, int(question_id)).items()}
-    assert by_user == {"U1": 1, "U2": 1}
+    assert votes_by_user(services, int(question_id)) == {"U1": 1, "U2": 1}
 
 
 def test_sharing_where_dxbot_is_not_a_member_posts_through_the_response_url(slack, fake_slack, services):
