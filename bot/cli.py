@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from bot.cli_digest import register as register_digest
+from bot.cli_questions import register as register_questions
 from bot.cli_support import UserError, load_services, load_settings, print_json
 from bot.settings import ConfigError
 from db import jobs, repo
@@ -36,6 +37,7 @@ cli.add_typer(courses_cli, name="courses")
 cli.add_typer(municipalities_cli, name="municipalities")
 cli.add_typer(kb_cli, name="kb")
 register_digest(cli)
+register_questions(cli)
 
 
 # --- db ----------------------------------------------------------------------------------------------

@@ -15,9 +15,12 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import ColumnElement
 
 from db.models import Completion, Course, DigestRun, Member, Municipality, Question, Share
+from db.questions_report import UnansweredGroup, questions_report
 
 TOP_COURSES = 3
 TOP_TOPICS = 5
+TOP_UNANSWERED = 3  # the questions most often left unanswered, quoted for coordinators
+MIN_ASKERS_TO_QUOTE = 2  # the shared channel sees a question's words only when several members asked it
 SHARES_LIMIT = 50  # a digest is read, not searched: older tips of a busy week stay in the database
 MILESTONES = (10, 50, 100, 500, 1000)
 MIN_NAMED_GROUP = 3  # a tip credited to a municipality of fewer members would point at its author
@@ -147,6 +150,8 @@ class QuestionStats:
     asked: int
     unanswered: int
     top_topics: tuple[TopicCount, ...]
+    top_unanswered: tuple[UnansweredGroup, ...] = ()  # the TOP_UNANSWERED most asked, with their spellings
+    not_helpful: int = 0  # answers a member marked 👎
 
 
 @dataclass(frozen=True)
@@ -454,10 +459,14 @@ def _questions(session: Session, start: datetime, end: datetime) -> QuestionStat
         .order_by(func.count().desc(), Question.topic)
         .limit(TOP_TOPICS)
     )
+    top_topics = tuple(TopicCount(topic, int(n)) for topic, n in topics)
+    gaps = questions_report(session, start, end)  # what coordinators could add to the knowledge base
     return QuestionStats(
         asked=int(asked),
         unanswered=int(unanswered or 0),
-        top_topics=tuple(TopicCount(topic, int(n)) for topic, n in topics),
+        top_topics=top_topics,
+        top_unanswered=tuple(g for g in gaps.unanswered if g.askers >= MIN_ASKERS_TO_QUOTE)[:TOP_UNANSWERED],
+        not_helpful=gaps.not_helpful_count,
     )
 
 

@@ -31,6 +31,7 @@ MAX_BLOCKS = 50
 PAGE_CHARS = 12_000  # well under Slack's limits, so that each post stays readable
 HEADER_LIMIT = 150
 SHARE_LIMIT = 500
+QUOTE_LIMIT = 60  # a question quoted in the digest: enough to recognise it
 NAMES_PER_LINE = 40
 MILESTONE_ORDER = ("first_completion", "cumulative", "path_finished")
 
@@ -83,6 +84,8 @@ def _parts(data: DigestData, knowledge: Knowledge, detailed: bool, lead: str | N
         parts.append(_Part("section", (*lines, t("digest_shares_more", count=more)) if more > 0 else lines))
     if data.questions is not None:
         parts.append(_Part("section", _questions(data.questions, knowledge)))
+        if data.questions.unanswered or data.questions.not_helpful:
+            parts.append(_Part("context", (t("questions_report_pointer"),)))
     active = [m for m in data.municipalities if m.active]
     quiet = [m.name for m in data.municipalities if m.members and not m.active]
     parts.append(_Part("divider"))
@@ -184,8 +187,14 @@ def _questions(stats: QuestionStats, knowledge: Knowledge) -> tuple[str, ...]:
         t("digest_topic_count", topic=titles.get(x.topic, x.topic), count=x.questions) for x in stats.top_topics
     )
     lines = [t("digest_questions", asked=stats.asked, topics=topics or "—")]
-    if stats.unanswered:
+    if stats.unanswered:  # for coordinators: what the knowledge base could add, quoted without who asked
         lines.append(t("digest_unanswered", count=stats.unanswered))
+        lines += [
+            t("questions_report_unanswered_group", text=clip(" ".join(g.text.split()), QUOTE_LIMIT), count=g.count)
+            for g in stats.top_unanswered
+        ]
+    if stats.not_helpful:
+        lines.append(t("questions_report_not_helpful", count=stats.not_helpful))
     return tuple(lines)
 
 

@@ -445,6 +445,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "週報にお名前を載せない設定にしました。共有は「〇〇市のメンバー」として紹介します。",
         "en": "The digest will not show your name; your tips appear as from “a member of your municipality”.",
     },
+    # --- questions report
+    "questions_report_unanswered_group": {"ja": "　• 「{text}」（{count}件）"},
+    "questions_report_not_helpful": {"ja": "👎（役に立たなかった）がついた回答：{count}件"},
+    "questions_report_pointer": {
+        "ja": "🛠 コーディネーター向け：`dxbot questions report` で一覧（答えられなかった質問と 👎 の回答）"
+    },
 }
 
 
