@@ -6,7 +6,8 @@ import logging
 import math
 import sys
 from datetime import date
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, get_args
 
 import typer
 
@@ -16,10 +17,10 @@ from bot.cli_support import UserError, load_services, load_settings, print_json
 from bot.settings import ConfigError
 from db import jobs, repo
 from db.models import JOB_LANES, JOB_STATES, Municipality
-from knowledge import kb
+from knowledge import kb, provenance
 from knowledge.answer import QUESTION_LIMIT
 from knowledge.kb import KnowledgeError
-from knowledge.subsidy import SubsidyInputError, calculate, load_editions
+from knowledge.subsidy import Delivery, SubsidyInputError, calculate, load_editions
 from knowledge.text import clean_input, to_hiragana
 
 cli = typer.Typer(
@@ -117,7 +118,7 @@ def ask(
         return
     typer.echo(answer.text)
     for n, source in enumerate(answer.sources, start=1):
-        typer.echo(f"[{n}] {source.title} ({source.as_of}) {source.url or ''}".rstrip())
+        typer.echo(f"[{n}] {source.title} ({source.as_of or 'date unknown'}) {source.url or ''}".rstrip())
 
 
 @cli.command()
@@ -126,7 +127,7 @@ def subsidy(
     cost: Annotated[str, typer.Option(help="training cost per person in yen (300000 or 30万)")],
     size: Annotated[str, typer.Option(help="sme or large")],
     people: Annotated[str, typer.Option(help="how many people")] = "1",
-    delivery: Annotated[str, typer.Option(help="classroom or elearning")] = "classroom",
+    delivery: Annotated[str, typer.Option(help="classroom, elearning, correspondence or subscription")] = "classroom",
     as_of: Annotated[str | None, typer.Option("--as-of", help="rules in force on YYYY-MM-DD; default today")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -138,7 +139,7 @@ def subsidy(
         cost_per_person=_whole("--cost", cost.replace(",", "").replace("万", "e4").removesuffix("円")),
         size=_choice("--size", size, ("sme", "large")),
         people=_whole("--people", people),
-        delivery=_choice("--delivery", delivery, ("classroom", "elearning")),
+        delivery=_choice("--delivery", delivery, get_args(Delivery)),
         on=_date("--as-of", as_of) if as_of else services.today(),
     )
     if as_json:
@@ -188,7 +189,20 @@ def _date(option: str, raw: str) -> date:
 
 
 @kb_cli.command("check")
-def kb_check() -> None:
+def kb_check(
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            metavar="DIR",
+            help="also check that every figure an entry states is in the document it cites, when that file is in DIR",
+        ),
+    ] = None,
+    stale: Annotated[
+        bool, typer.Option("--stale", help="list the entries past their review_by date (on --on, default today)")
+    ] = False,
+    on: Annotated[str | None, typer.Option("--on", metavar="YYYY-MM-DD", help="the day --stale checks")] = None,
+) -> None:
     """Validate the knowledge base: schema, unique ids, sources and dates, cross-references, subsidy rules."""
     knowledge = kb.load(load_settings().kb_dir)
     editions = load_editions()
@@ -196,6 +210,19 @@ def kb_check() -> None:
         f"knowledge base OK: {len(knowledge.entries)} entries, {len(knowledge.courses)} courses, "
         f"{len(editions)} subsidy rule editions ({', '.join(e.edition.isoformat() for e in editions)})"
     )
+    if sources is not None:
+        if not sources.is_dir():
+            raise UserError(f"--sources {sources} is not a directory")
+        problems, checked = provenance.unsupported(knowledge.entries.values(), editions, sources)
+        if problems:
+            raise KnowledgeError([f"figure not in its source: {problem}" for problem in problems])
+        typer.echo(f"sources OK: every figure of {checked} entries and editions is in the document it cites")
+    if stale:
+        day = _date("--on", on) if on else date.today()
+        overdue = [e for e in knowledge.entries.values() if e.stale(day)]
+        for entry in sorted(overdue, key=lambda e: (e.review_by, e.id)):
+            typer.echo(f"stale: {entry.id} (review by {entry.review_by}; source: {entry.source.document})")
+        typer.echo(f"{len(overdue)} entries past their review date on {day}")
 
 
 # --- municipalities ----------------------------------------------------------------------------------

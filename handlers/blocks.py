@@ -147,7 +147,8 @@ def shared_answer(user_id: str, question: str, text: str, sources: Sequence[Cita
 def _source_line(n: int, source: Citation, lang: Lang) -> str:
     title = escape(source.title).replace("|", "｜")
     link = f"<{source.url}|{title}>" if source.url else title
-    return f"[{n}] {link}（{t('as_of_label', lang, date=source.as_of.isoformat())}）"
+    dated = t("as_of_label", lang, date=source.as_of.isoformat()) if source.as_of else t("date_unknown", lang)
+    return f"[{n}] {link}（{dated}）"
 
 
 def pack(parts: Iterable[str], separator: str = "\n", limit: int = SECTION_LIMIT) -> list[str]:

@@ -9,11 +9,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
+from knowledge.grounding import Ask, Kind, answers, read
 from knowledge.kb import Entry, Knowledge
 from knowledge.llm import ChatMessage, ChatModel, ModelUnavailable
 from knowledge.messages import Lang, language_of, t
-from knowledge.search import SearchIndex
+from knowledge.search import Hit, Lookup, SearchIndex
 from knowledge.subsidy import Edition, edition_for
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,7 @@ log = logging.getLogger(__name__)
 MAX_PASSAGES = 4
 QUESTION_LIMIT = 1000  # characters; longer text is not a question
 NO_ANSWER = "NO_ANSWER"
+MAX_MISSING_WORDS = 2  # a passage that misses three of a question's topic words is about something else
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -30,7 +33,7 @@ class Citation:
     id: str
     title: str
     url: str | None
-    as_of: date
+    as_of: date | None
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ class Answer:
             "answered": self.answered,
             "text": self.text,
             "sources": [
-                {"id": s.id, "title": s.title, "url": s.url, "as_of": s.as_of.isoformat()} for s in self.sources
+                {"id": s.id, "title": s.title, "url": s.url, "as_of": s.as_of.isoformat() if s.as_of else None}
+                for s in self.sources
             ],
         }
 
@@ -70,39 +74,95 @@ class Answerer:
 
     def answer(self, question: str, *, on: date, history: Sequence[Turn] = ()) -> Answer:
         lang = language_of(question)
-        passages = self._retrieve(question, history, on)
-        if not passages:
-            return Answer(False, t("cannot_answer", lang), (), lang)
+        found = self._retrieve(question, history)
+        passages, superseded = self._in_force([hit.entry for hit in found.hits], on)
+        ask = read(question)
+        if found.unknown_names or not passages:
+            return self._refusal(lang, passages, found.unknown_names, ask.kind)
+        if self._course_has_ended(passages, on):
+            return self._course_ended(passages, lang, on)
+        about = {entry.id: hit for hit in found.hits if _about(hit, ask) for entry in self._editions_of(hit.entry)}
+        answering = [
+            p for p in passages if p.id in about and answers(ask, _passage_text(p), on, whole=not about[p.id].missing)
+        ]
+        if not answering:
+            names = sorted({name for hit in found.hits for name in hit.missing_names})
+            return self._refusal(lang, passages, names, ask.kind or "topic")
+        # The passage that holds the answer leads; the others follow as context.
+        passages = [*answering[:1], *(p for p in passages if p is not answering[0])]
         if self._model is not None:
             written = self._written_by_model(question, history, passages, lang)
             if written is not None:
-                return self._finish(written, lang, on, used_model=True)
-        return self._finish(_extractive(passages, lang), lang, on, used_model=False)
+                return self._finish(written, superseded, lang, on, used_model=True)
+        return self._finish(_extractive(passages, lang), superseded, lang, on, used_model=False)
 
     # --- retrieval ------------------------------------------------------------------------------
 
-    def _retrieve(self, question: str, history: Sequence[Turn], on: date) -> list[Entry]:
-        hits = self._index.search(question, limit=MAX_PASSAGES)
+    def _retrieve(self, question: str, history: Sequence[Turn]) -> Lookup:
+        found = self._index.lookup(question, limit=MAX_PASSAGES)
         earlier = [turn.text for turn in history if turn.role == "user"]
         if earlier:  # a follow-up ("大企業は？") leans on the thread's earlier question
-            follow_up = self._index.search(earlier[-1] + " " + question, limit=MAX_PASSAGES)
-            hits = follow_up if not hits or (follow_up and follow_up[0].score > hits[0].score) else hits
-        if not hits:
-            return []
-        top = hits[0].score
-        entries = [hit.entry for hit in hits if hit.score >= 0.45 * top]
-        return self._with_edition_in_force(entries, on)
+            follow_up = self._index.lookup(earlier[-1] + " " + question, limit=MAX_PASSAGES)
+            if follow_up.hits and (not found.hits or follow_up.hits[0].score > found.hits[0].score):
+                found = Lookup(follow_up.hits, found.unknown, found.unknown_names)
+        if not found.hits:
+            return found
+        top = found.hits[0].score
+        return Lookup([hit for hit in found.hits if hit.score >= 0.45 * top], found.unknown, found.unknown_names)
 
-    def _with_edition_in_force(self, entries: list[Entry], on: date) -> list[Entry]:
-        """A subsidy answer must reflect the rules in force on the date asked, not only the newsletter's."""
-        if not any(entry.kind == "subsidy" for entry in entries):
-            return entries
+    def _editions_of(self, entry: Entry) -> list[Entry]:
+        """An entry and the ones that superseded it, oldest first."""
+        chain = [entry]
+        while chain[-1].superseded_by is not None:
+            chain.append(self._knowledge.entries[chain[-1].superseded_by])
+        return chain
+
+    def _in_force(self, entries: list[Entry], on: date) -> tuple[list[Entry], list[Entry]]:
+        """The passages with each rule superseded by `on` replaced, in its place, by the one in force then; and the
+        superseded ones, mentioned only as history."""
+        passages: list[Entry] = []
+        superseded: list[Entry] = []
+        for entry in entries:
+            chain = self._editions_of(entry)
+            current = next((e for e in chain if e.effective_until is None or on <= e.effective_until), chain[-1])
+            if current is not entry:
+                superseded.append(entry)
+            if current not in passages and (current.effective_from is None or current.effective_from <= on):
+                passages.append(current)
+        return passages, [e for e in superseded if e not in passages]
+
+    # --- what the sources cannot say ------------------------------------------------------------
+
+    def _refusal(
+        self, lang: Lang, close: list[Entry], names: Sequence[str] = (), kind: Kind | Literal["topic"] | None = None
+    ) -> Answer:
+        """Say plainly that the sources do not say it, what they do say that is close, and whom to ask."""
+        if names:
+            lines = [t("not_in_sources_name", lang, names="、".join(names) if lang == "ja" else ", ".join(names))]
+        elif kind is not None:
+            lines = [t("not_in_sources_kind", lang, what=t(f"asked_{kind}", lang))]
+        else:
+            lines = [t("cannot_answer", lang)]
+        if close:
+            titles = " / ".join(_title(entry, lang) for entry in close[:3])
+            lines.append(t("close_in_sources", lang, titles=titles))
+        subsidy = any(entry.kind == "subsidy" for entry in close)
+        if close or names or kind:
+            lines.append(t("ask_labour_bureau" if subsidy else "ask_coordinator", lang))
+        return Answer(False, "\n".join(lines), (), lang)
+
+    def _course_has_ended(self, passages: list[Entry], on: date) -> bool:
         edition, _ = edition_for(self._editions, on)
-        current = [
-            e for e in self._knowledge.entries.values() if e.kind == "subsidy" and e.as_of == edition.effective_from
-        ]
-        missing = [e for e in current if e not in entries]
-        return (entries[: MAX_PASSAGES - len(missing[:1])] + missing[:1]) if missing else entries
+        return passages[0].kind == "subsidy" and edition.course_ends is not None and on > edition.course_ends
+
+    def _course_ended(self, passages: list[Entry], lang: Lang, on: date) -> Answer:
+        """After the course's known end, its rates and caps are no answer: say it has ended, and whom to ask."""
+        edition, _ = edition_for(self._editions, on)
+        text = "\n".join(
+            [t("subsidy_course_ended", lang, end=edition.course_ends.isoformat()), t("ask_labour_bureau", lang)]
+        )
+        cited = [e for e in passages if e.kind == "subsidy"][:1]
+        return Answer(True, text, tuple(_citation(e, lang) for e in cited), lang)
 
     # --- the model ------------------------------------------------------------------------------
 
@@ -127,12 +187,24 @@ class Answerer:
 
     # --- the finished answer --------------------------------------------------------------------
 
-    def _finish(self, written: tuple[str, list[Entry]], lang: Lang, on: date, *, used_model: bool) -> Answer:
+    def _finish(
+        self, written: tuple[str, list[Entry]], superseded: list[Entry], lang: Lang, on: date, *, used_model: bool
+    ) -> Answer:
         text, sources = written
         if not sources:
             return Answer(False, t("cannot_answer", lang), (), lang, used_model)
+        notes = [
+            t("earlier_edition", lang, title=_title(e, lang), until=e.effective_until.isoformat()) for e in superseded
+        ]
+        stale = [
+            t("stale_entry", lang, title=_title(e, lang), checked=_checked(e, lang)) for e in sources if e.stale(on)
+        ]
+        if stale:
+            notes.append(t("stale_entries", lang, entries=" / ".join(stale)))
         if any(entry.kind == "subsidy" for entry in sources):
-            text += "\n\n" + self._subsidy_footnote(sources, lang, on)
+            notes += self._subsidy_footnote(sources, lang, on)
+        if notes:
+            text += "\n\n" + "\n".join(f"※ {note}" for note in notes)
         return Answer(True, text, tuple(_citation(e, lang) for e in sources), lang, used_model)
 
     def citation(self, entry_id: str, lang: Lang) -> Citation | None:
@@ -140,21 +212,35 @@ class Answerer:
         entry = self._knowledge.entries.get(entry_id)
         return _citation(entry, lang) if entry else None
 
-    def _subsidy_footnote(self, sources: list[Entry], lang: Lang, on: date) -> str:
+    def _subsidy_footnote(self, sources: list[Entry], lang: Lang, on: date) -> list[str]:
         edition, _ = edition_for(self._editions, on)
-        as_of = "、".join(sorted({e.as_of.isoformat() for e in sources if e.kind == "subsidy"}))
-        lines = [
-            t("subsidy_footnote", lang, as_of=as_of, on=on.isoformat(), edition=edition.edition),
+        return [
+            t("subsidy_footnote", lang, on=on.isoformat(), edition=edition.edition),
             t("subsidy_for_employers", lang),
             t("subsidy_disclaimer", lang),
         ]
-        if edition.course_ends and on > edition.course_ends:
-            lines.append(t("subsidy_course_may_have_ended", lang, end=edition.course_ends.isoformat()))
-        return "\n".join(f"※ {line}" for line in lines)
+
+
+def _about(hit: Hit, ask: Ask) -> bool:
+    """Whether a passage is about what the question asks: the places and bodies it names, most of its words, and
+    for a procedure every one of them (how to 申請する an ID is not how to join a procurement)."""
+    if hit.missing_names or len(hit.missing) > MAX_MISSING_WORDS:
+        return False
+    return ask.kind != "procedure" or not (hit.missing or hit.missing_actions)
 
 
 def _citation(entry: Entry, lang: Lang) -> Citation:
-    return Citation(entry.id, entry.title if lang == "ja" else entry.title_en, entry.source.url, entry.as_of)
+    return Citation(entry.id, _title(entry, lang), entry.source.url, entry.as_of)
+
+
+def _title(entry: Entry, lang: Lang) -> str:
+    return entry.title if lang == "ja" else entry.title_en
+
+
+def _checked(entry: Entry, lang: Lang) -> str:
+    """When an entry's facts were last known to hold: the day its public source was read, or the source's date."""
+    known = entry.source.read_on or entry.as_of
+    return known.isoformat() if known else t("date_unknown", lang)
 
 
 def _prompt(question: str, history: Sequence[Turn], passages: list[Entry], lang: Lang) -> list[ChatMessage]:
@@ -175,7 +261,8 @@ def _prompt(question: str, history: Sequence[Turn], passages: list[Entry], lang:
 
 
 def _passage_text(entry: Entry) -> str:
-    return f"{entry.title} (as of {entry.as_of.isoformat()})\n{entry.body.strip()}\n{entry.summary_en.strip()}"
+    dated = f" (as of {entry.as_of.isoformat()})" if entry.as_of else ""
+    return f"{entry.title}{dated}\n{entry.body.strip()}\n{entry.summary_en.strip()}"
 
 
 def _figures(*texts: str) -> set[str]:

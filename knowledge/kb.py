@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from knowledge.text import to_hiragana
 
@@ -31,9 +31,19 @@ class _Strict(BaseModel):
 
 
 class Source(_Strict):
-    file: str = Field(min_length=1)
+    """The document that says what an entry says: a file we hold (a seed document, a deployment's own text), or a
+    public document named by its publisher, address and the day we read it."""
+
     document: str = Field(min_length=1)
+    file: str | None = Field(default=None, min_length=1)
+    publisher: str | None = Field(default=None, min_length=1)
     url: str | None = None
+    published: date | None = None  # the date the document itself gives ("2024年8月26日現在"), if any
+    read_on: date | None = None
+
+    @property
+    def traceable(self) -> bool:
+        return self.file is not None or bool(self.publisher and self.url and self.read_on)
 
 
 class Entry(_Strict):
@@ -46,7 +56,27 @@ class Entry(_Strict):
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     source: Source
-    as_of: date
+    see_also: tuple[Source, ...] = ()  # other documents that say the same, where one alone is not enough
+    as_of: date | None = None  # when the facts held, as the source dates them; None: the source gives no date
+    review_by: date | None = None  # check the source again by then; answers drawing on it later say so
+    effective_from: date | None = None  # rules that apply only for a period (a subsidy edition's)
+    effective_until: date | None = None
+    superseded_by: str | None = None  # the entry with the same facts for the next period
+
+    @model_validator(mode="after")
+    def _sourced(self) -> Entry:
+        # Only what dxbot says of itself needs no document; every other fact names where it can be checked.
+        if self.kind != "about" and not (self.source.traceable and all(s.traceable for s in self.see_also)):
+            raise ValueError("a source needs its `file`, or the `publisher`, `url` and `read_on` of a public document")
+        return self
+
+    def in_force(self, on: date) -> bool:
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_until is None or on <= self.effective_until
+        )
+
+    def stale(self, on: date) -> bool:
+        return self.review_by is not None and on > self.review_by
 
 
 class Course(_Strict):
@@ -151,6 +181,10 @@ def load(extra_dir: Path | None = None) -> Knowledge:
     entries, courses = found["entries"], found["courses"]
     for entry in entries.values():
         problems.extend(f"{entry.id}: related id {ref!r} does not exist" for ref in entry.related if ref not in entries)
+        if entry.superseded_by is not None and entry.superseded_by not in entries:
+            problems.append(f"{entry.id}: superseded_by {entry.superseded_by!r} does not exist")
+        if entry.superseded_by is not None and entry.effective_until is None:
+            problems.append(f"{entry.id}: superseded_by needs the effective_until it is superseded after")
     if problems:
         raise KnowledgeError(problems)
     return Knowledge(entries=entries, courses=courses, municipalities=found["municipalities"])

@@ -156,9 +156,47 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "special wards' DX training proposals and case studies. For anything else, please ask your coordinator.",
     },
     "related_entries": {"ja": "_関連: {titles}_", "en": "_Related: {titles}_"},
+    "not_in_sources_name": {
+        "ja": "申し訳ありません。手元の資料には「{names}」についての記載がないため、お答えできません。推測でのお答えは控えます。",
+        "en": "Sorry, my sources say nothing about {names}, so I can't answer that. I won't guess.",
+    },
+    "not_in_sources_kind": {
+        "ja": "申し訳ありません。お尋ねの{what}は、手元の資料には書かれていません。推測でのお答えは控えます。",
+        "en": "Sorry, my sources do not give the {what} you ask for. I won't guess.",
+    },
+    "asked_amount": {"ja": "金額・割合", "en": "amount"},
+    "asked_date": {"ja": "日付・期限", "en": "date"},
+    "asked_count": {"ja": "数", "en": "number"},
+    "asked_procedure": {"ja": "手続きの方法", "en": "procedure"},
+    "asked_contact": {"ja": "連絡先・窓口", "en": "contact"},
+    "asked_who": {"ja": "人・団体の名前", "en": "person or body"},
+    "asked_topic": {"ja": "内容", "en": "information"},
+    "close_in_sources": {
+        "ja": "資料にある近い内容: {titles}",
+        "en": "What my sources do say that is close: {titles}",
+    },
+    "ask_coordinator": {
+        "ja": "詳しくは、所属の研修担当（コーディネーター）にお尋ねください。",
+        "en": "For this, please ask your coordinator (the training contact in your municipality).",
+    },
+    "ask_labour_bureau": {
+        "ja": "助成金について詳しくは、事業所を管轄する都道府県労働局またはハローワークにお問い合わせください。",
+        "en": "For the subsidy, please ask the prefectural Labour Bureau (労働局) or Hello Work (ハローワーク) "
+        "responsible for the company's workplace.",
+    },
+    "earlier_edition": {
+        "ja": "以前の規則（{until} まで）: {title}",
+        "en": "Earlier rules (until {until}): {title}",
+    },
+    "stale_entries": {
+        "ja": "見直しの時期を過ぎた情報を含みます。その後変わっている可能性があります: {entries}",
+        "en": "Some of this is past its review date and may be out of date: {entries}",
+    },
+    "stale_entry": {"ja": "{title}（最終確認 {checked}）", "en": "{title} (last checked {checked})"},
+    "date_unknown": {"ja": "時点不明", "en": "date unknown"},
     "subsidy_footnote": {
-        "ja": "助成金の情報は {as_of} 時点のものです。{on} に適用される規則は {edition} 版です。",
-        "en": "Subsidy figures are as of {as_of}. The rules in force on {on} are the {edition} edition.",
+        "ja": "{on} に適用される規則は {edition} 版です。",
+        "en": "The rules in force on {on} are the {edition} edition.",
     },
     "subsidy_for_employers": {
         "ja": "人材開発支援助成金は、企業（雇用保険の適用事業主）が従業員の訓練に使う助成金です。"
@@ -170,15 +208,15 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "申請が受理されることは保証されません。申請前に最新の手引きと都道府県労働局でご確認ください。",
         "en": "Approval is not guaranteed; check the latest guide and the prefectural Labour Bureau before applying.",
     },
-    "subsidy_course_may_have_ended": {
-        "ja": "このコースは {end} までの期間限定措置とされています。現在も実施されているか必ずご確認ください。",
-        "en": "This course was a time-limited measure until {end}; check whether it is still available.",
+    "subsidy_course_ended": {
+        "ja": "人材開発支援助成金（事業展開等リスキリング支援コース）は、{end} までの期間限定の措置で、すでに終了しています。",
+        "en": "The 人材開発支援助成金 (事業展開等リスキリング支援コース) was a time-limited measure until {end} and has ended.",
     },
     "subsidy_usage": {
         "ja": "使い方: `/dx subsidy 60時間 30万円 中小`（訓練時間・1人あたりの経費・中小または大企業。"
-        "人数 `5人`、`eラーニング` も指定できます）",
+        "人数 `5人`、受講形態 `eラーニング`・`通信制`・`定額制` も指定できます）",
         "en": "Usage: `/dx subsidy 60h 300000yen sme` (hours, cost per person, sme or large; "
-        "optionally `5 people`, `elearning`).",
+        "optionally `5 people` and `elearning`, `correspondence` or `subscription`).",
     },
     "subsidy_result": {
         "ja": "*人材開発支援助成金（事業展開等リスキリング支援コース）の試算*（{edition}版の規則）\n"
@@ -218,14 +256,9 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "受講者1人あたりの経費助成限度額 {cap}円（{band}時間の区分）を適用しました",
         "en": "The per-person expense cap of {cap} yen for {band} hours applies.",
     },
-    "subsidy_note_elearning": {
-        "ja": "eラーニングは経費助成のみで、賃金助成はありません",
-        "en": "E-learning gets the expense subsidy only, no wage subsidy.",
-    },
-    "subsidy_note_addition": {
-        "ja": "賃金要件を満たす場合の加算があります（経費助成率 {rate}・賃金助成 1時間 {wage}円）。この試算は基本額です",
-        "en": "A wage-increase addition exists (expense rate {rate}, wage {wage} yen per hour); "
-        "this estimate uses the base amounts.",
+    "subsidy_note_unconfirmed": {
+        "ja": "要確認：{rule}は、確かめられた資料がないため試算に含めていません（{source}）",
+        "en": "To be checked: {rule} is left out of this estimate, as no source confirms it ({source}).",
     },
     "subsidy_error_hours": {
         "ja": "訓練時間は0より大きい数で指定してください",
@@ -244,8 +277,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Company size must be sme or large.",
     },
     "subsidy_error_delivery": {
-        "ja": "受講形態は「集合」か「eラーニング」で指定してください",
-        "en": "Delivery must be classroom or elearning.",
+        "ja": "受講形態は「集合」「eラーニング」「通信制」「定額制」のどれかで指定してください",
+        "en": "Delivery must be classroom, elearning, correspondence or subscription.",
     },
     "subsidy_error_missing": {
         "ja": "{ja}が読み取れませんでした（例: `60時間 30万円 中小`、`60h 300000円 大企業 5人 eラーニング`）",

@@ -42,6 +42,7 @@ MIN_SCORE = 2.0
 # Parts of speech that carry no topic. Verbs and adjectives marked 非自立可能 (ある, する, できる) are dropped too.
 _FUNCTION_POS = {"助詞", "助動詞", "補助記号", "記号", "空白", "代名詞", "接続詞", "感動詞", "連体詞", "副詞", "接頭辞"}
 _ASCII_WORD = re.compile(r"[a-z0-9]")
+_INTERROGATIVES = ("何", "いくつ", "いくら", "どれ", "どこ", "いつ", "誰")
 
 
 class _Vocabulary(BaseModel):
@@ -56,6 +57,17 @@ class _Vocabulary(BaseModel):
 class Hit:
     entry: Entry
     score: float
+    missing: tuple[str, ...] = ()  # the question's topic words this entry does not mention
+    missing_names: tuple[str, ...] = ()  # the names among them: an entry about another place is no answer
+    coverage: float = 1.0  # the idf-weighted share of the question's words it mentions
+    missing_actions: tuple[str, ...] = ()  # the question's verbs it does not mention (申請する, register)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    hits: list[Hit]
+    unknown: tuple[str, ...]  # the question's topic words no entry mentions at all (締切, 埼玉)
+    unknown_names: tuple[str, ...]  # those that are names (埼玉, Saitama): the question is about something else
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,8 @@ class _Word:
     term: str  # Sudachi's long unit, folded: 助成金
     parts: tuple[str, ...]  # its short units when it is a compound: 助成, 金
     weight: float
+    surface: str  # as written in the text
+    proper: bool  # a name: 埼玉, 千葉市, Saitama
 
 
 @dataclass(frozen=True)
@@ -87,8 +101,11 @@ class _Analyzer:
         words: list[_Word] = []
         bigrams: list[str] = []
         run = ""  # consecutive content words, e.g. ITパスポート, cut into bigrams together
+        opening = True  # a sentence's first word is capitalised whether or not it is a name
         for morpheme in self._tokenizer().tokenize(unicodedata.normalize("NFKC", text)):
-            word = self._word(morpheme)
+            word = self._word(morpheme, opening)
+            surface = morpheme.surface()
+            opening = surface.strip() in ("", ".", "!", "?", "。", "\n") and (opening or surface.strip() != "")
             if word is None:
                 bigrams += _bigrams(run)
                 run = ""
@@ -103,11 +120,13 @@ class _Analyzer:
             tokenizer = self._local.tokenizer = self._dictionary.tokenizer(mode=SplitMode.C)
         return tokenizer
 
-    def _word(self, morpheme: Morpheme) -> _Word | None:
+    def _word(self, morpheme: Morpheme, opening: bool) -> _Word | None:
         pos = morpheme.part_of_speech()
         if pos[0] in _FUNCTION_POS or (pos[0] in ("動詞", "形容詞") and pos[1] == "非自立可能"):
             return None
         term, surface = _term(morpheme), morpheme.surface()
+        if surface.startswith(_INTERROGATIVES):  # 何人, いくつ: what is asked, not what it is about
+            return None
         # An acronym in capitals (IT, US) is a topic, not the pronoun.
         if not term or ({term, fold(surface)} & self._stopwords and not (len(surface) > 1 and surface.isupper())):
             return None
@@ -115,7 +134,10 @@ class _Analyzer:
         # A suffix part (金 of 補助金, 者 of 事業者) is shared by too many unrelated words to stand for the whole.
         parts = tuple(_term(part) for part in short if part.part_of_speech()[0] not in (*_FUNCTION_POS, "接尾辞"))
         minor = pos[0] in ("動詞", "形容詞") or pos[1] == "数詞"
-        return _Word(term, parts if len(short) > 1 else (), MINOR_WEIGHT if minor else 1.0)
+        capitalised = surface.isascii() and surface[:1].isupper() and surface[1:].islower()
+        # Sudachi tags some English words as names (like); English names are told by their capital.
+        proper = capitalised and not opening if surface.isascii() else pos[1] == "固有名詞"
+        return _Word(term, parts if len(short) > 1 else (), MINOR_WEIGHT if minor else 1.0, surface, proper)
 
 
 def _term(morpheme: Morpheme) -> str:
@@ -176,6 +198,9 @@ class _Unit:
 
     weight: float
     spellings: tuple[tuple[str, ...], ...]
+    label: str  # the word as the question has it, to name it in an answer
+    topical: bool  # a noun or a synonym group, not a verb or a number
+    proper: bool = False
 
     def credit(self, mentioned: frozenset[str]) -> float:
         """1 when the entry mentions a spelling whole; else the share of the best spelling's words it mentions."""
@@ -186,17 +211,17 @@ class _Unit:
 class _Group:
     """One synonym group: how to spot each spelling in a question, and each spelling's words."""
 
+    written: tuple[str, ...]
     spotters: tuple[re.Pattern[str] | str, ...]
     spellings: tuple[tuple[str, ...], ...]
 
-    def found(self, folded: str, compacted: str) -> set[str]:
-        """The words of the spellings the question contains."""
-        return {
-            term
-            for spotter, spelling in zip(self.spotters, self.spellings, strict=True)
+    def found(self, folded: str, compacted: str) -> list[int]:
+        """The numbers of the spellings the question contains."""
+        return [
+            n
+            for n, spotter in enumerate(self.spotters)
             if (spotter.search(folded) if isinstance(spotter, re.Pattern) else spotter in compacted)
-            for term in spelling
-        }
+        ]
 
 
 @dataclass(frozen=True)
@@ -222,16 +247,35 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 5) -> list[Hit]:
         """The entries that answer `query`, best first; empty when nothing in the knowledge base does."""
+        return self.lookup(query, limit).hits
+
+    def lookup(self, query: str, limit: int = 5) -> Lookup:
+        """`search`, and the question's topic words that no entry mentions."""
         question = self._question(query)
+        unknown_units = [
+            unit
+            for unit in question.units
+            # A name counts as known only when some entry has it whole: 埼玉県 is not known from 県.
+            if unit.topical
+            and max(unit.credit(mentioned) for mentioned in self._mentioned) < (1 if unit.proper else 1e-9)
+        ]
+        unknown = tuple(u.label for u in unknown_units), tuple(u.label for u in unknown_units if u.proper)
         total = sum(unit.weight for unit in question.units)
         if not total:
-            return []
+            return Lookup([], *unknown)
         hits = []
         for number, score in self._scores(question).items():
-            coverage = sum(unit.weight * unit.credit(self._mentioned[number]) for unit in question.units) / total
+            mentioned = self._mentioned[number]
+            coverage = sum(unit.weight * unit.credit(mentioned) for unit in question.units) / total
             if coverage >= MIN_COVERAGE and score * coverage >= MIN_SCORE:
-                hits.append(Hit(self._entries[number], round(score * coverage, 3)))
-        return sorted(hits, key=lambda hit: (-hit.score, hit.entry.id))[:limit]
+                missing = tuple(u.label for u in question.units if u.topical and u.credit(mentioned) < 1)
+                # 群馬 counts for 群馬県: a name is missing only when no part of it is mentioned.
+                names = tuple(u.label for u in question.units if u.proper and u.credit(mentioned) < 0.5)
+                actions = tuple(u.label for u in question.units if not u.topical and u.credit(mentioned) < 1)
+                hits.append(
+                    Hit(self._entries[number], round(score * coverage, 3), missing, names, round(coverage, 3), actions)
+                )
+        return Lookup(sorted(hits, key=lambda hit: (-hit.score, hit.entry.id))[:limit], *unknown)
 
     def _scores(self, question: _Question) -> dict[int, float]:
         """BM25F per entry. A slot adds its best-matching spelling's impact (the sum over the spelling's words), so
@@ -268,7 +312,7 @@ class SearchIndex:
             re.compile(rf"(?<![a-z0-9]){re.escape(fold(s))}(?:s|es)?(?![a-z0-9])") if s.isascii() else compact(s)
             for s in spellings
         )
-        return _Group(spotters, tuple(tuple(self._analyzer.analyze(s).terms) for s in spellings))
+        return _Group(spellings, spotters, tuple(tuple(self._analyzer.analyze(s).terms) for s in spellings))
 
     def _question(self, query: str) -> _Question:
         """What the question asks about (units), and the terms to score (slots).
@@ -284,11 +328,13 @@ class SearchIndex:
         for group in self._groups:
             found = group.found(folded, compacted)
             if found:
-                said |= found
-                units.append(_Unit(self._words.concept_weight(group.spellings), group.spellings))
+                said |= {term for n in found for term in group.spellings[n]}
+                label = group.written[found[0]]
+                units.append(_Unit(self._words.concept_weight(group.spellings), group.spellings, label, True))
                 slots.append((SYNONYM_WEIGHT, group.spellings))
         for word in analysis.words:
             if word.term not in said and not (word.parts and set(word.parts) <= said):
                 spellings = ((word.term,), word.parts)
-                units.append(_Unit(word.weight * self._words.concept_weight(spellings), spellings))
+                weight = word.weight * self._words.concept_weight(spellings)
+                units.append(_Unit(weight, spellings, word.surface, word.weight == 1.0, word.proper))
         return _Question(list(dict.fromkeys(slots)), units, analysis.bigrams)

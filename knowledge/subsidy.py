@@ -17,12 +17,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from knowledge.kb import DATA_DIR, KnowledgeError, Source
-from knowledge.messages import bilingual
+from knowledge.messages import bilingual, t
 
 EDITIONS_DIR = DATA_DIR / "subsidy"
 
 Size = Literal["sme", "large"]
-Delivery = Literal["classroom", "elearning"]
+Delivery = Literal["classroom", "elearning", "correspondence", "subscription"]
 T = TypeVar("T", int, float)
 
 
@@ -52,9 +52,28 @@ class ExpenseCap(BySize[int]):
         return self.min_hours <= hours and (self.max_hours is None or hours < self.max_hours)
 
 
-class WageIncreaseAddition(_Strict):
-    expense_rate: BySize[float]
-    wage_per_hour: BySize[int]
+class Unconfirmed(_Strict):
+    """A rule the sources read could not confirm: the calculator leaves it out of the total and names the source."""
+
+    rule: str = Field(min_length=1)  # what is left out, as the member reads it: eラーニングの賃金助成
+    rule_en: str = Field(min_length=1)
+    source: str = Field(min_length=1)  # the document that says it, which could not be confirmed
+
+    def note(self) -> str:
+        ja = t("subsidy_note_unconfirmed", "ja", rule=self.rule, source=self.source)
+        return f"{ja} / {t('subsidy_note_unconfirmed', 'en', rule=self.rule_en, source=self.source)}"
+
+
+class DeliveryRule(_Strict):
+    """How one way of training (classroom, e-learning…) is subsidised; None: paid as the edition's rates say."""
+
+    expense: Unconfirmed | None = None
+    wage: Unconfirmed | None = None
+
+
+class HoursCap(_Strict):
+    hours: float = Field(gt=0)
+    unconfirmed: Unconfirmed | None = None
 
 
 class Edition(_Strict):
@@ -67,24 +86,24 @@ class Edition(_Strict):
     min_hours: float = Field(gt=0)
     expense_rate: BySize[float]
     wage_per_hour: BySize[int]
-    wage_increase_addition: WageIncreaseAddition | None = None
-    wage_for_elearning: bool
+    delivery: dict[Delivery, DeliveryRule] = Field(strict=False)  # every way of training, each named
+    wage_hours_cap: HoursCap | None = None  # per person per training
     per_person_expense_caps: tuple[ExpenseCap, ...] = Field(min_length=1, strict=False)  # YAML has lists
     establishment_yearly_cap: int = Field(gt=0)
     disclaimer: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> Edition:
-        rates = [
-            self.expense_rate,
-            *([self.wage_increase_addition.expense_rate] if self.wage_increase_addition else []),
-        ]
-        if any(not 0 < rate.of(size) <= 1 for rate in rates for size in get_args(Size)):
+        if any(not 0 < self.expense_rate.of(size) <= 1 for size in get_args(Size)):
             raise ValueError("expense rates must be in (0, 1]")
+        if set(self.delivery) != set(get_args(Delivery)):
+            raise ValueError(f"delivery must name each of {', '.join(get_args(Delivery))}")
         caps = self.per_person_expense_caps
         bounds = [cap.min_hours for cap in caps[1:]] + [None]
         if caps[0].min_hours != self.min_hours or [cap.max_hours for cap in caps] != bounds:
             raise ValueError("per_person_expense_caps must be contiguous hour bands from min_hours up to no limit")
+        if not self.source.traceable:
+            raise ValueError("source needs its `file`, or the `publisher`, `url` and `read_on` of a public document")
         if self.effective_until is not None and self.effective_until < self.effective_from:
             raise ValueError("effective_until is before effective_from")
         return self
@@ -160,12 +179,14 @@ def calculate(
         notes += [bilingual("subsidy_note_under_min", hours=f"{edition.min_hours:g}"), edition.disclaimer]
         nothing = PerPerson(expense=0, wage=0, total=0)
         return Estimate(eligible=False, per_person=nothing, total=0, rules_as_of=edition.edition, notes=tuple(notes))
-    expense, wage = _expense(edition, hours, cost_per_person, size, notes), _wage(edition, hours, size, delivery, notes)
+    rule = edition.delivery[delivery]
+    expense = _expense(edition, hours, cost_per_person, size, notes) if _confirmed(rule.expense, notes) else 0
+    wage = _wage(edition, hours, size, notes) if _confirmed(rule.wage, notes) else 0
     total = (expense + wage) * people
     if total > edition.establishment_yearly_cap:
         total = edition.establishment_yearly_cap
         notes.append(bilingual("subsidy_note_yearly_cap", cap=f"{total:,}"))
-    notes += [*_addition_notes(edition, size), edition.disclaimer]
+    notes.append(edition.disclaimer)
     return Estimate(
         eligible=True,
         per_person=PerPerson(expense=expense, wage=wage, total=expense + wage),
@@ -198,19 +219,19 @@ def _expense(edition: Edition, hours: float, cost: int, size: Size, notes: list[
     return cap.of(size)
 
 
-def _wage(edition: Edition, hours: float, size: Size, delivery: Delivery, notes: list[str]) -> int:
-    if delivery == "elearning" and not edition.wage_for_elearning:
-        notes.append(bilingual("subsidy_note_elearning"))
-        return 0
+def _confirmed(unconfirmed: Unconfirmed | None, notes: list[str]) -> bool:
+    """False, with a 要確認 note, when a part of the subsidy rests on a rule that could not be confirmed."""
+    if unconfirmed is not None:
+        notes.append(unconfirmed.note())
+    return unconfirmed is None
+
+
+def _wage(edition: Edition, hours: float, size: Size, notes: list[str]) -> int:
+    cap = edition.wage_hours_cap
+    if cap is not None and hours > cap.hours:
+        hours = cap.hours
+        _confirmed(cap.unconfirmed, notes)
     return _floor(Decimal(str(hours)) * edition.wage_per_hour.of(size))
-
-
-def _addition_notes(edition: Edition, size: Size) -> list[str]:
-    addition = edition.wage_increase_addition
-    if addition is None:
-        return []
-    rate, wage = addition.expense_rate.of(size), addition.wage_per_hour.of(size)
-    return [bilingual("subsidy_note_addition", rate=f"{rate:.0%}", wage=f"{wage:,}")]
 
 
 def _floor(amount: Decimal) -> int:
@@ -237,7 +258,9 @@ _CHOICES: dict[str, dict[str, re.Pattern[str]]] = {
     "size": {"sme": re.compile(f"中小|{_word('smes?|small')}"), "large": re.compile(f"大企業|{_word('large')}")},
     "delivery": {
         "elearning": re.compile(f"e-?ラーニング|イーラーニング|{_word('e-?learning')}"),
-        "classroom": re.compile(f"集合|通学|対面|{_word('classroom|in-person')}"),
+        "correspondence": re.compile(f"通信制|通信教育|{_word('correspondence')}"),
+        "subscription": re.compile(f"定額制|サブスク|{_word('subscription')}"),
+        "classroom": re.compile(f"集合|通学|対面|同時双方向|{_word('classroom|in-person|live online')}"),
     },
 }
 _LABELS = {

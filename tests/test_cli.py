@@ -111,3 +111,20 @@ def test_subsidy_bad_input_is_one_line_and_non_zero(workdir, args):
     result = dxbot("subsidy", *args, cwd=workdir)
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_ask_as_of_a_date_leads_with_the_rules_in_force_then(workdir):
+    now = dxbot("ask", "大企業の賃金助成は1時間いくら？", "--as-of", "2026-11-23", cwd=workdir)
+    assert now.returncode == 0 and now.stdout.index("大企業 500円") < now.stdout.index("以前の規則")
+    assert "480円" not in now.stdout
+    then = dxbot("ask", "大企業の賃金助成は1時間いくら？", "--as-of", "2024-11-23", cwd=workdir)
+    assert "大企業 480円" in then.stdout and "500円" not in then.stdout
+
+
+def test_subsidy_delivery_modes_not_confirmed_are_left_out(workdir):
+    result = dxbot(
+        "subsidy", "--hours", "60", "--cost", "300000", "--size", "sme", "--delivery", "subscription", cwd=workdir
+    )
+    assert result.returncode == 0 and "total: 0 yen" in result.stdout and "要確認" in result.stdout
+    wrong = dxbot("subsidy", "--hours", "60", "--cost", "1", "--size", "sme", "--delivery", "dvd", cwd=workdir)
+    assert wrong.returncode == 2 and "classroom, elearning, correspondence, subscription" in wrong.stderr

@@ -22,10 +22,15 @@ def load_questions(path: Path = QUESTIONS_FILE) -> list[dict[str, Any]]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
 
 
+def on_topic_questions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The questions the knowledge base answers (neither off-topic nor near-topic)."""
+    return [q for q in questions if not q.get("off_topic") and not q.get("near_topic")]
+
+
 def evaluate(index: SearchIndex, questions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """hit@1 and hit@3 (an expected id among the first 1 or 3 hits), off-topic rejection, and the failures."""
     questions = load_questions() if questions is None else questions
-    on_topic = [q for q in questions if not q.get("off_topic")]
+    on_topic = on_topic_questions(questions)
     off_topic = [q for q in questions if q.get("off_topic")]
     at_1 = at_3 = 0
     misses: list[dict[str, Any]] = []
