@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ from knowledge.grounding import Ask, Kind, answers, read
 from knowledge.kb import Entry, Knowledge
 from knowledge.llm import ChatMessage, ChatModel, ModelUnavailable
 from knowledge.messages import Lang, language_of, t
+from knowledge.provenance import figures
 from knowledge.search import Hit, Lookup, SearchIndex
 from knowledge.subsidy import Edition, edition_for
 
@@ -25,7 +25,6 @@ QUESTION_LIMIT = 1000  # characters; longer text is not a question
 NO_ANSWER = "NO_ANSWER"
 MAX_MISSING_WORDS = 2  # a passage that misses three of a question's topic words is about something else
 _CITATION = re.compile(r"\[(\d{1,2})\]")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -104,11 +103,11 @@ class Answerer:
         if earlier:  # a follow-up ("大企業は？") leans on the thread's earlier question
             follow_up = self._index.lookup(earlier[-1] + " " + question, limit=MAX_PASSAGES)
             if follow_up.hits and (not found.hits or follow_up.hits[0].score > found.hits[0].score):
-                found = Lookup(follow_up.hits, found.unknown, found.unknown_names)
+                found = Lookup(follow_up.hits, found.unknown_names)
         if not found.hits:
             return found
         top = found.hits[0].score
-        return Lookup([hit for hit in found.hits if hit.score >= 0.45 * top], found.unknown, found.unknown_names)
+        return Lookup([hit for hit in found.hits if hit.score >= 0.45 * top], found.unknown_names)
 
     def _editions_of(self, entry: Entry) -> list[Entry]:
         """An entry and the ones that superseded it, oldest first."""
@@ -179,7 +178,9 @@ class Answerer:
             return "", []
         cited = sorted({int(n) for n in _CITATION.findall(reply) if 1 <= int(n) <= len(passages)})
         sources = [passages[n - 1] for n in cited] or passages
-        stray = _figures(_CITATION.sub("", reply)) - _figures(*(_passage_text(p) for p in sources))
+        # 「30万円」 in a passage supports the model's 「300,000円」: figures are compared by value.
+        passages_say = figures("\n".join(_passage_text(p) for p in sources), as_written=True)
+        stray = figures(_CITATION.sub("", reply)) - passages_say
         if stray:
             log.warning("model answer has figures not in its sources %s; answering extractively", sorted(stray))
             return None
@@ -202,7 +203,7 @@ class Answerer:
         if stale:
             notes.append(t("stale_entries", lang, entries=" / ".join(stale)))
         if any(entry.kind == "subsidy" for entry in sources):
-            notes += self._subsidy_footnote(sources, lang, on)
+            notes += self._subsidy_footnote(lang, on)
         if notes:
             text += "\n\n" + "\n".join(f"※ {note}" for note in notes)
         return Answer(True, text, tuple(_citation(e, lang) for e in sources), lang, used_model)
@@ -212,7 +213,7 @@ class Answerer:
         entry = self._knowledge.entries.get(entry_id)
         return _citation(entry, lang) if entry else None
 
-    def _subsidy_footnote(self, sources: list[Entry], lang: Lang, on: date) -> list[str]:
+    def _subsidy_footnote(self, lang: Lang, on: date) -> list[str]:
         edition, _ = edition_for(self._editions, on)
         return [
             t("subsidy_footnote", lang, on=on.isoformat(), edition=edition.edition),
@@ -263,12 +264,6 @@ def _prompt(question: str, history: Sequence[Turn], passages: list[Entry], lang:
 def _passage_text(entry: Entry) -> str:
     dated = f" (as of {entry.as_of.isoformat()})" if entry.as_of else ""
     return f"{entry.title}{dated}\n{entry.body.strip()}\n{entry.summary_en.strip()}"
-
-
-def _figures(*texts: str) -> set[str]:
-    """The numbers in some text, width-folded and without thousands separators: 「１,０００円」 → {"1000"}."""
-    folded = unicodedata.normalize("NFKC", " ".join(texts))
-    return set(_NUMBER.findall(re.sub(r"(?<=\d),(?=\d{3})", "", folded)))
 
 
 def _extractive(passages: list[Entry], lang: Lang) -> tuple[str, list[Entry]]:

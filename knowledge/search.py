@@ -59,15 +59,13 @@ class Hit:
     score: float
     missing: tuple[str, ...] = ()  # the question's topic words this entry does not mention
     missing_names: tuple[str, ...] = ()  # the names among them: an entry about another place is no answer
-    coverage: float = 1.0  # the idf-weighted share of the question's words it mentions
     missing_actions: tuple[str, ...] = ()  # the question's verbs it does not mention (申請する, register)
 
 
 @dataclass(frozen=True)
 class Lookup:
     hits: list[Hit]
-    unknown: tuple[str, ...]  # the question's topic words no entry mentions at all (締切, 埼玉)
-    unknown_names: tuple[str, ...]  # those that are names (埼玉, Saitama): the question is about something else
+    unknown_names: tuple[str, ...]  # names no entry mentions (埼玉, Saitama): the question is about something else
 
 
 @dataclass(frozen=True)
@@ -250,19 +248,17 @@ class SearchIndex:
         return self.lookup(query, limit).hits
 
     def lookup(self, query: str, limit: int = 5) -> Lookup:
-        """`search`, and the question's topic words that no entry mentions."""
+        """`search`, and the names in the question that no entry mentions."""
         question = self._question(query)
-        unknown_units = [
-            unit
+        # A name counts as known only when some entry has it whole: 埼玉県 is not known from 県.
+        unknown = tuple(
+            unit.label
             for unit in question.units
-            # A name counts as known only when some entry has it whole: 埼玉県 is not known from 県.
-            if unit.topical
-            and max(unit.credit(mentioned) for mentioned in self._mentioned) < (1 if unit.proper else 1e-9)
-        ]
-        unknown = tuple(u.label for u in unknown_units), tuple(u.label for u in unknown_units if u.proper)
+            if unit.proper and max(unit.credit(mentioned) for mentioned in self._mentioned) < 1
+        )
         total = sum(unit.weight for unit in question.units)
         if not total:
-            return Lookup([], *unknown)
+            return Lookup([], unknown)
         hits = []
         for number, score in self._scores(question).items():
             mentioned = self._mentioned[number]
@@ -272,10 +268,8 @@ class SearchIndex:
                 # 群馬 counts for 群馬県: a name is missing only when no part of it is mentioned.
                 names = tuple(u.label for u in question.units if u.proper and u.credit(mentioned) < 0.5)
                 actions = tuple(u.label for u in question.units if not u.topical and u.credit(mentioned) < 1)
-                hits.append(
-                    Hit(self._entries[number], round(score * coverage, 3), missing, names, round(coverage, 3), actions)
-                )
-        return Lookup(sorted(hits, key=lambda hit: (-hit.score, hit.entry.id))[:limit], *unknown)
+                hits.append(Hit(self._entries[number], round(score * coverage, 3), missing, names, actions))
+        return Lookup(sorted(hits, key=lambda hit: (-hit.score, hit.entry.id))[:limit], unknown)
 
     def _scores(self, question: _Question) -> dict[int, float]:
         """BM25F per entry. A slot adds its best-matching spelling's impact (the sum over the spelling's words), so
