@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     with database.scope() as session:
         if session.scalar(select(func.count()).select_from(Municipality)):
             sys.exit(f"{url}: the benchmark needs an empty database")
-        repo.sync_courses(session, (c.model_dump(mode="json") for c in knowledge.courses.values()))
+        repo.sync_courses(session, (c.model_dump(mode="json") for c in knowledge.courses.values()), datetime.now(UTC))
     tz = Settings().tz
     rows = _plan(database, knowledge, args.completions, tz)
     tenth = len(rows) // 10

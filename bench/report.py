@@ -57,6 +57,20 @@ def write_results(path: Path, sections: list[tuple[str, list[Figure]]], quick: b
     path.write_text("\n".join(parts) + "\n", encoding="utf-8")
 
 
+def update_section(path: Path, title: str, figures: list[Figure], note: str) -> None:
+    """Write one benchmark's section into an existing RESULTS.md, replacing its earlier figures and keeping the
+    others' (for a benchmark run alone: `python -m bench.scale`)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    section = f"## {title}\n\n{note}\n\n{table(figures)}\n"
+    start = text.find(f"## {title}\n")
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
+    path.write_text(text, encoding="utf-8")
+
+
 def _lines(name: str) -> list[str]:
     try:
         return Path(name).read_text().splitlines()

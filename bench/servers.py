@@ -78,9 +78,9 @@ def stage(with_model: bool = False) -> Iterator[Stage]:
 
 
 @contextmanager
-def serve(on: Stage, app: str, workers: int = 2) -> Iterator[Served]:
+def serve(on: Stage, app: str, workers: int = 2, extra_env: dict[str, str] | None = None) -> Iterator[Served]:
     """Start `app` ("bare", "same-work" or "dxbot") under gunicorn; stop it, workers and all, on the way out."""
-    env = _environment(on, app, workers)
+    env = _environment(on, app, workers) | (extra_env or {})
     port = free_port()
     log = on.workdir / f"{app}-{port}.log"
     with log.open("wb") as output:
@@ -147,6 +147,7 @@ def dxbot_environment(on: Stage, workers: int = 1) -> dict[str, str]:
         "SLACK_API_URL": on.slack.api_url,
         "WEB_CONCURRENCY": str(workers),
         "WEB_THREADS": str(THREADS),
+        "DXBOT_INDEX_DIR": str(on.workdir / "index"),
     }
     if on.openai is not None:
         values |= {"OPENAI_API_KEY": "sk-bench-fake", "OPENAI_BASE_URL": on.openai.base_url}

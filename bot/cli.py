@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Annotated, get_args
@@ -17,8 +19,9 @@ from bot.cli_support import UserError, load_services, load_settings, print_json
 from bot.settings import ConfigError
 from db import jobs, repo
 from db.models import JOB_LANES, JOB_STATES, Municipality
-from knowledge import kb, provenance
+from knowledge import kb, provenance, store
 from knowledge.answer import QUESTION_LIMIT
+from knowledge.catalogue import CatalogueCourse, CatalogueFileError, Rejected, parse_page, read_catalogue
 from knowledge.kb import KnowledgeError
 from knowledge.subsidy import Delivery, SubsidyInputError, calculate, load_editions
 from knowledge.text import clean_input, to_hiragana
@@ -46,13 +49,19 @@ register_questions(cli)
 
 @db_cli.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
-    """Apply migrations (creates the SQLite file on first use), then sync the course catalogue."""
+    """Apply migrations (creates the SQLite file on first use), sync the paths' courses, and save the search
+    indexes of the knowledge base and the catalogue when they changed, for every process to load."""
     from db import migrate  # Alembic: only for the commands that migrate
 
-    services = load_services()
+    services = load_services()  # opens the knowledge base: builds and saves its index when it changed
     migrate.upgrade(services.db.engine, revision)
     count = services.sync_courses()
-    typer.echo(f"database at revision {migrate.current_revision(services.db.engine)}; {count} courses in the catalogue")
+    catalogue = services.catalogue()
+    catalogue.index  # noqa: B018 -- built and saved now, not on a member's first course question
+    typer.echo(
+        f"database at revision {migrate.current_revision(services.db.engine)}; {count} path courses, "
+        f"{len(catalogue.courses)} courses in the catalogue"
+    )
 
 
 @db_cli.command("downgrade")
@@ -79,21 +88,85 @@ def db_check() -> None:
 
 @courses_cli.command("match")
 def courses_match(text: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Which catalogue courses TEXT may mean, best first (empty when none is plausible)."""
-    services = load_services()
-    matches = [{"id": m.course.id, "title": m.course.title, "score": m.score} for m in services.matcher.match(text)]
+    """Which courses TEXT may mean, best first (empty when none is plausible)."""
+    matches = load_services().catalogue().matcher.match(text)
+    found = [{"id": m.course.id, "title": m.course.title, "score": m.score} for m in matches]
     if as_json:
-        print_json({"matches": matches})
+        print_json({"matches": found})
         return
-    for match in matches or [{"id": "-", "title": "(no plausible course)", "score": 0}]:
+    for match in found or [{"id": "-", "title": "(no plausible course)", "score": 0}]:
         typer.echo(f"{match['score']:>5}  {match['id']}  {match['title']}")
 
 
 @courses_cli.command("list")
-def courses_list() -> None:
-    """The catalogue: id, track, required/recommended, title."""
-    for course in load_services().knowledge.courses.values():
-        typer.echo(f"{course.id}\t{course.track}\t{course.requirement}\t{course.title}")
+def courses_list(
+    everything: Annotated[bool, typer.Option("--all", help="the whole catalogue, not only the paths' courses")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The learning paths' courses (with --all, every course): id, track, required/recommended, hours, title."""
+    courses = [c for c in load_services().catalogue().courses if everything or c.on_path]
+    if as_json:
+        print_json({"courses": [dataclasses.asdict(course) for course in courses]})
+        return
+    for c in courses:
+        typer.echo(f"{c.id}\t{c.track or '-'}\t{c.requirement or '-'}\t{c.hours or '-'}\t{c.title}")
+
+
+@courses_cli.command("import")
+def courses_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="a CSV (id,title,url,headline,estimated_content_length,locale), an "
+            "API page as JSON, a list of them, or a directory of pages"
+        ),
+    ],
+) -> None:
+    """Load the organisation's course catalogue; importing the same file again changes nothing."""
+    try:
+        found = read_catalogue(file)
+    except CatalogueFileError as exc:
+        raise UserError(str(exc)) from None
+    _import(found.courses, found.rejected)
+
+
+@courses_cli.command("sync")
+def courses_sync() -> None:
+    """Pull the course catalogue from the Udemy Business API (DXBOT_UDEMY_* settings) and import it."""
+    from bot.udemy import UdemyClient, UdemyError  # only this command talks to Udemy
+
+    settings = load_settings()
+    settings.require("DXBOT_UDEMY_URL", "DXBOT_UDEMY_ACCOUNT_ID", "DXBOT_UDEMY_CLIENT_ID", "DXBOT_UDEMY_CLIENT_SECRET")
+    client = UdemyClient(
+        settings.udemy_url, settings.udemy_account_id, settings.udemy_client_id, settings.udemy_client_secret
+    )
+    courses: list[CatalogueCourse] = []
+    rejected: list[Rejected] = []
+    try:
+        for number, page in client.pages():
+            accepted, refused = parse_page(page, f"page {number}")
+            courses += accepted
+            rejected += refused
+            typer.echo(f"page {number}: {len(accepted)} courses", err=True)
+    except UdemyError as exc:  # nothing is imported from a catalogue that did not arrive whole
+        raise UserError(f"{exc}; nothing was imported") from None
+    _import(courses, rejected)
+
+
+def _import(courses: list[CatalogueCourse], rejected: list[Rejected]) -> None:
+    """One transaction for the whole catalogue, then its recommendation index, so servers load rather than build."""
+    services = load_services()
+    started = time.perf_counter()
+    with services.db.scope() as session:
+        summary = repo.import_catalogue(session, courses, services.now())
+    catalogue = services.catalogue()
+    catalogue.index  # noqa: B018 -- built and saved now, not on a member's first question
+    for refused in rejected:
+        typer.echo(f"rejected {refused.where}: {refused.reason}")
+    typer.echo(
+        f"{summary.added} added, {summary.updated} updated, {summary.unchanged} unchanged, {len(rejected)} rejected; "
+        f"{len(catalogue.courses)} courses in the catalogue ({time.perf_counter() - started:.1f} s)"
+    )
 
 
 # --- questions and the subsidy calculator -----------------------------------------------------------
@@ -223,6 +296,21 @@ def kb_check(
         for entry in sorted(overdue, key=lambda e: (e.review_by, e.id)):
             typer.echo(f"stale: {entry.id} (review by {entry.review_by}; source: {entry.source.document})")
         typer.echo(f"{len(overdue)} entries past their review date on {day}")
+
+
+@kb_cli.command("build")
+def kb_build() -> None:
+    """Validate the knowledge base and save its search index (DXBOT_INDEX_DIR) for every process to load."""
+    settings = load_settings()
+    if settings.index_dir is None:
+        raise UserError("DXBOT_INDEX_DIR is empty: set it to a directory the bot can write to")
+    started = time.perf_counter()
+    directory = store.build(settings.kb_dir, settings.index_dir)
+    opened = store.open_knowledge(settings.kb_dir, settings.index_dir)
+    typer.echo(
+        f"search index of {len(opened.knowledge.entries)} entries saved in {directory} "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
 
 
 # --- municipalities ----------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import typer
 
 from bot.cli_support import UserError, load_services, load_settings, print_json
 from db.questions_report import DEFAULT_PERIOD, NotHelpfulGroup, QuestionsReport, UnansweredGroup, questions_report
-from knowledge.kb import Knowledge
 
 questions_cli = typer.Typer(help="Questions members asked, for improving the knowledge base.", no_args_is_help=True)
 
@@ -39,7 +38,8 @@ def report(
     start = start or (services.now() - DEFAULT_PERIOD).replace(microsecond=0)
     with services.db.scope(read_only=True) as session:
         found = questions_report(session, start)
-    titles = _titles(services.knowledge)
+    topics = {group.topic for group in found.not_helpful if group.topic}
+    titles = {topic: title for topic in topics if (title := services.knowledge.title_of(topic))}
     if as_json:
         print_json(as_json_dict(found, titles, tz))
     else:
@@ -52,14 +52,6 @@ def _start(text: str, tz: ZoneInfo) -> datetime:
     except ValueError:
         raise UserError(f"--since {text!r} is not a date like 2026-11-23") from None
     return datetime.combine(day, time(), tzinfo=tz)
-
-
-def _titles(knowledge: Knowledge) -> dict[str, str]:
-    """What a topic (the best source's id) is called: a knowledge base entry's or a course's title."""
-    return {
-        **{c.id: c.title for c in knowledge.courses.values()},
-        **{e.id: e.title for e in knowledge.entries.values()},
-    }
 
 
 # --- output --------------------------------------------------------------------------------------

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.jobs import JobQueue
 from bot.settings import Settings
 from db import repo
 from db.session import Database
-from knowledge import kb
+from knowledge import kb, store
 from knowledge.answer import Answerer
-from knowledge.courses import CourseMatcher
+from knowledge.courses import Catalogue, Listing
 from knowledge.llm import ChatModel
+from knowledge.search import SearchIndex
 from knowledge.subsidy import Edition, load_editions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Latest:
+    """The catalogue last read, shared by every thread of a process."""
+
+    value: Catalogue | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass(frozen=True)
@@ -23,14 +39,18 @@ class Services:
 
     settings: Settings
     db: Database
-    knowledge: kb.Knowledge
-    matcher: CourseMatcher
+    opened: store.Opened
     editions: list[Edition]
     jobs: JobQueue
+    _catalogue: _Latest = field(default_factory=_Latest)
+
+    @property
+    def knowledge(self) -> kb.Knowledge:
+        return self.opened.knowledge
 
     @cached_property
     def answerer(self) -> Answerer:
-        """Builds the search index on first use: at start-up for the server, only when needed for the CLI."""
+        """Opens the search index on first use: at start-up for the server, only when needed for the CLI."""
         settings = self.settings
         model = None
         if settings.openai_api_key:
@@ -40,12 +60,34 @@ class Services:
                 model=settings.openai_model,
                 deadline_seconds=settings.openai_deadline_seconds,
             )
-        return Answerer(self.knowledge, self.editions, model)
+        return Answerer(self.knowledge, self.opened.index, self.editions, model, self._catalogue_for_answers)
 
     def sync_courses(self) -> int:
-        """Load the knowledge base's catalogue (including DXBOT_KB_DIR's courses) into the courses table."""
+        """Load the learning paths' courses (including DXBOT_KB_DIR's) into the courses table."""
+        courses = (course.model_dump(mode="json") for course in self.knowledge.courses.values())
         with self.db.scope() as session:
-            return repo.sync_courses(session, (c.model_dump(mode="json") for c in self.knowledge.courses.values()))
+            return repo.sync_courses(session, courses, self.now())
+
+    def catalogue(self) -> Catalogue:
+        """Every course as the database has it now: read again, with its matcher, only after it changed."""
+        with self.db.scope(read_only=True) as session:
+            revision = repo.catalogue_revision(session)
+            with self._catalogue.lock:
+                current = self._catalogue.value
+                if current is None or current.revision != revision:
+                    courses = repo.catalogue(session)
+                    current = self._catalogue.value = Catalogue(courses, revision, self._open_catalogue_index)
+        return current
+
+    def _catalogue_for_answers(self) -> Catalogue | None:
+        try:
+            return self.catalogue()
+        except SQLAlchemyError as exc:  # the answer still comes from the knowledge base
+            log.warning("could not read the course catalogue (%s); answering without it", type(exc).__name__)
+            return None
+
+    def _open_catalogue_index(self, courses: Sequence[Listing], revision: str) -> SearchIndex[Listing]:
+        return store.open_catalogue_index(courses, revision, self.settings.index_dir)
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -56,15 +98,14 @@ class Services:
 
 
 def build_services(settings: Settings) -> Services:
-    knowledge = kb.load(settings.kb_dir)
+    opened = store.open_knowledge(settings.kb_dir, settings.index_dir)
     # Every thread that may hold a connection at once: the web threads and both job lanes.
     connections = settings.web_threads + settings.ask_concurrency + settings.reply_concurrency
     db = Database(settings.database_url, timeout=settings.db_timeout_seconds, pool_size=connections)
     return Services(
         settings=settings,
         db=db,
-        knowledge=knowledge,
-        matcher=CourseMatcher(knowledge.courses.values()),
+        opened=opened,
         editions=load_editions(),
         jobs=JobQueue(db, now=lambda: datetime.now(UTC)),
     )

@@ -33,6 +33,7 @@ class Settings:
     openai_model: str = "gpt-4o-mini"
     openai_deadline_seconds: float = 20.0
     kb_dir: Path | None = None
+    index_dir: Path | None = None  # where the built search index is kept; None: built in memory by each process
     port: int = 3000
     web_concurrency: int = 1
     web_threads: int = 8
@@ -42,6 +43,10 @@ class Settings:
     job_lease_seconds: float = 120.0
     db_timeout_seconds: float = 2.0
     slack_timeout_seconds: float = 10.0
+    udemy_url: str | None = None  # https://<your organisation>.udemy.com
+    udemy_account_id: str | None = None
+    udemy_client_id: str | None = field(default=None, repr=False)
+    udemy_client_secret: str | None = field(default=None, repr=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -50,7 +55,7 @@ class Settings:
     def require(self, *names: str) -> None:
         """Raise ConfigError naming the first missing environment variable."""
         for name in names:
-            if not getattr(self, name.lower()):
+            if not getattr(self, name.lower().removeprefix("dxbot_")):
                 raise ConfigError(f"{name} is not set: export it (or put it in .env) and try again.")
 
     @classmethod
@@ -72,6 +77,7 @@ class Settings:
             openai_model=get("OPENAI_MODEL") or "gpt-4o-mini",
             openai_deadline_seconds=_number("DXBOT_OPENAI_DEADLINE", get("DXBOT_OPENAI_DEADLINE"), 20.0),
             kb_dir=Path(kb) if (kb := get("DXBOT_KB_DIR")) else None,
+            index_dir=Path(get("DXBOT_INDEX_DIR") or _cache_home(env) / "dxbot"),
             port=_whole("PORT", get("PORT"), 3000),
             web_concurrency=_whole("WEB_CONCURRENCY", get("WEB_CONCURRENCY"), 1),
             web_threads=_whole("WEB_THREADS", get("WEB_THREADS"), 8),
@@ -81,7 +87,16 @@ class Settings:
             job_lease_seconds=_number("DXBOT_JOB_LEASE", get("DXBOT_JOB_LEASE"), 120.0),
             db_timeout_seconds=_number("DXBOT_DB_TIMEOUT", get("DXBOT_DB_TIMEOUT"), 2.0),
             slack_timeout_seconds=_number("DXBOT_SLACK_TIMEOUT", get("DXBOT_SLACK_TIMEOUT"), 10.0),
+            udemy_url=get("DXBOT_UDEMY_URL"),
+            udemy_account_id=get("DXBOT_UDEMY_ACCOUNT_ID"),
+            udemy_client_id=get("DXBOT_UDEMY_CLIENT_ID"),
+            udemy_client_secret=get("DXBOT_UDEMY_CLIENT_SECRET"),
         )
+
+
+def _cache_home(env: dict[str, str]) -> Path:
+    """Where a user's caches go (XDG): the index is derived data, rebuilt whenever it is missing."""
+    return Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
 def _with_trailing_slash(url: str) -> str:

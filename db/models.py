@@ -110,7 +110,9 @@ class Member(Base):
 
 
 class Course(Base):
-    """A catalogue course, synced from knowledge/data/courses.yaml."""
+    """A course: one of a learning path's (knowledge/data/courses.yaml, with a track) or of the organisation's Udemy
+    Business catalogue (`dxbot courses import` or `sync`, with its Udemy id). A path course found in the catalogue
+    keeps its id and track and takes the catalogue's id, link and length."""
 
     __tablename__ = "courses"
     __table_args__ = (
@@ -124,9 +126,15 @@ class Course(Base):
     url: Mapped[str | None] = mapped_column(String(500))
     hours: Mapped[float | None] = mapped_column(Float)
     level: Mapped[str | None] = mapped_column(String(100))
-    track: Mapped[str] = mapped_column(String(16))
-    requirement: Mapped[str] = mapped_column(String(16))
+    track: Mapped[str | None] = mapped_column(String(16))  # None: in the catalogue, on no learning path
+    requirement: Mapped[str | None] = mapped_column(String(16))
     aliases: Mapped[list[str]] = mapped_column(default=list)
+    readings: Mapped[list[str]] = mapped_column(default=list)  # hiragana, for きほんじょうほう and "kihon joho"
+    udemy_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    headline: Mapped[str | None] = mapped_column(String(500))
+    locale: Mapped[str | None] = mapped_column(String(16))  # ja_JP, en_US
+    minutes: Mapped[int | None] = mapped_column(Integer)  # Udemy's estimated_content_length
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
 
 
 class Completion(Base):

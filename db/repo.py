@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Float, Insert, String, bindparam, delete, func, select, update
+from sqlalchemy import Float, Insert, String, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from db.models import Completion, Course, Member, Municipality, ProcessedEvent, Question, Share, UTCDateTime, Vote
+from knowledge.catalogue import CatalogueCourse
+from knowledge.courses import Listing
 from knowledge.text import compact
+
+UDEMY = "Udemy Business"
 
 
 class AlreadyExists(Exception):
@@ -134,15 +138,92 @@ def set_role(session: Session, who: Member, role: str) -> None:
 # --- courses and completions ------------------------------------------------------------------
 
 
-def sync_courses(session: Session, catalogue: Iterable[dict]) -> int:
-    """Upsert the knowledge base's catalogue (course dicts) into the courses table; returns how many."""
+def sync_courses(session: Session, courses: Iterable[dict], now: datetime) -> int:
+    """Upsert the learning paths' courses (course dicts from the knowledge base); returns how many. Only a course
+    that changed is touched, so processes rebuild the catalogue's index only when something did. A course the
+    catalogue import linked keeps the catalogue's link."""
     columns = set(Course.__table__.columns.keys())
-    count = 0
-    for course in catalogue:
-        session.merge(Course(**{k: v for k, v in course.items() if k in columns}))
-        count += 1
+    wanted = {course["id"]: {k: v for k, v in course.items() if k in columns} for course in courses}
+    existing = {row.id: row for row in session.scalars(select(Course).where(Course.id.in_(wanted)))}
+    for course_id, values in wanted.items():
+        row = existing.get(course_id)
+        if row is None:
+            session.add(Course(**values, updated_at=now))
+            continue
+        if row.udemy_id is not None:
+            values.pop("url", None)
+        if any(getattr(row, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = now
     session.flush()
-    return count
+    return len(wanted)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    added: int
+    updated: int
+    unchanged: int
+
+
+def import_catalogue(session: Session, courses: Sequence[CatalogueCourse], now: datetime) -> ImportSummary:
+    """Add or update catalogue courses by their Udemy id, in bulk; importing the same catalogue again changes
+    nothing. A course with a path course's title is that path course: it keeps its id, title and track, and
+    takes the catalogue's id, link and length."""
+    fields = (Course.id, Course.udemy_id, Course.title, Course.url, Course.headline, Course.minutes, Course.locale)
+    rows = session.execute(select(*fields, Course.track)).all()
+    by_udemy_id = {row.udemy_id: row for row in rows if row.udemy_id is not None}
+    paths = {compact(row.title): row for row in rows if row.track is not None}
+    added: list[dict] = []
+    changed: list[dict] = []
+    for course in courses:
+        values = {
+            "udemy_id": course.udemy_id,
+            "title": course.title,
+            "url": course.url,
+            "headline": course.headline,
+            "minutes": course.minutes,
+            "locale": course.locale,
+        }
+        row = by_udemy_id.get(course.udemy_id) or paths.get(compact(course.title))
+        if row is None:
+            added.append({**values, "id": f"udemy-{course.udemy_id}", "provider": UDEMY, "updated_at": now})
+            continue
+        if row.track is not None:
+            del values["title"]  # a path course keeps the title its path gives it
+        if any(getattr(row, key) != value for key, value in values.items()):
+            changed.append({**values, "id": row.id, "updated_at": now})
+    if added:
+        session.execute(insert(Course), [{"aliases": [], "readings": [], **values} for values in added])
+    if changed:
+        session.execute(update(Course), changed)
+    return ImportSummary(len(added), len(changed), len(courses) - len(added) - len(changed))
+
+
+def catalogue_revision(session: Session) -> str:
+    """Changes whenever a course is added or changed (both set updated_at): cheap enough to ask before each use."""
+    latest = session.scalar(select(func.max(Course.updated_at)))
+    return latest.isoformat() if latest else "empty"
+
+
+def catalogue(session: Session) -> list[Listing]:
+    """Every course, path courses and the catalogue's, as members find them."""
+    return [
+        Listing(
+            id=row.id,
+            title=row.title,
+            url=row.url,
+            hours=row.hours or (round(row.minutes / 60, 1) if row.minutes else None),
+            track=row.track,
+            requirement=row.requirement,
+            headline=row.headline,
+            locale=row.locale,
+            aliases=tuple(row.aliases or ()),
+            readings=tuple(row.readings or ()),
+        )
+        for row in session.execute(select(*Course.__table__.columns).order_by(Course.id))
+    ]
 
 
 def free_text_key(title: str) -> str:

@@ -179,12 +179,9 @@ def _share(share: SharedTip) -> str:
 
 
 def _questions(stats: QuestionStats, knowledge: Knowledge) -> tuple[str, ...]:
-    titles = {
-        **{c.id: c.title for c in knowledge.courses.values()},
-        **{e.id: e.title for e in knowledge.entries.values()},
-    }
     topics = "、".join(
-        t("digest_topic_count", topic=titles.get(x.topic, x.topic), count=x.questions) for x in stats.top_topics
+        t("digest_topic_count", topic=knowledge.title_of(x.topic) or x.topic, count=x.questions)
+        for x in stats.top_topics
     )
     lines = [t("digest_questions", asked=stats.asked, topics=topics or "—")]
     if stats.unanswered:  # for coordinators: what the knowledge base could add, quoted without who asked

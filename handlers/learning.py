@@ -12,7 +12,7 @@ from db import repo
 from db.models import Member, Municipality
 from handlers import blocks
 from handlers.request import Request, apologise_on_failure, from_action, text_field
-from knowledge.courses import CourseMatcher
+from knowledge.courses import CourseMatcher, Listing
 from knowledge.kb import Course, Knowledge
 from knowledge.messages import t
 from knowledge.text import clean_input, municipal_readings, rank_names
@@ -71,7 +71,7 @@ def done(request: Request) -> None:
     if text is None:
         request.reply(t("done_usage", request.lang))
         return
-    matches = request.services.matcher.match(text)
+    matches = request.services.catalogue().matcher.match(text)
     winner = CourseMatcher.clear_winner(matches)
     if winner is not None:
         _record(request, winner, text)
@@ -80,8 +80,8 @@ def done(request: Request) -> None:
         prompt = t(key, request.lang, text=text)
         request.reply(prompt, blocks.course_choice(prompt, matches, text, request.lang))
     else:
-        catalogue = "、".join(f"「{c.title}」" for c in request.services.knowledge.courses.values())
-        prompt = t("done_none", request.lang, text=text) + "\n" + t("done_catalogue", request.lang, titles=catalogue)
+        paths = "、".join(f"「{c.title}」" for c in request.services.knowledge.courses.values())
+        prompt = t("done_none", request.lang, text=text) + "\n" + t("done_catalogue", request.lang, titles=paths)
         request.reply(prompt, blocks.course_choice(prompt, [], text, request.lang))
 
 
@@ -103,7 +103,7 @@ def _course_key(request: Request, session, who: Member, text: str | None) -> str
     """Which of the member's records `text` names: a catalogue course, or one of their free-text titles."""
     if text is None:
         return None
-    course = CourseMatcher.clear_winner(request.services.matcher.match(text))
+    course = CourseMatcher.clear_winner(request.services.catalogue().matcher.match(text))
     if course is not None:
         return course.id
     mine = {c.title_snapshot: c.course_key for c in repo.completions(session, who)}
@@ -153,7 +153,7 @@ def _path(courses: list[Course]) -> list[Course]:
 # --- recording ----------------------------------------------------------------------------------
 
 
-def _record(request: Request, course: Course | None, text: str, *, replace: bool = False) -> None:
+def _record(request: Request, course: Listing | None, text: str, *, replace: bool = False) -> None:
     now = request.services.now()
 
     def record(session) -> None:
@@ -173,7 +173,7 @@ def _record(request: Request, course: Course | None, text: str, *, replace: bool
     request.services.db.run(record)
 
 
-def _confirmation(request: Request, course: Course | None, recorded: repo.Recorded) -> str:
+def _confirmation(request: Request, course: Listing | None, recorded: repo.Recorded) -> str:
     lang = request.lang
     if not recorded.created:
         local_date = _local_date(recorded.completed_at, request.services.settings.tz)
@@ -189,8 +189,8 @@ def _confirmation(request: Request, course: Course | None, recorded: repo.Record
 
 def _picked(ack, body, context, client) -> None:
     services = context["services"]
-    course = services.knowledge.courses.get(text_field(body["actions"][0], "value") or "")
-    if course is not None:  # a button we rendered always names a catalogue course
+    course = services.catalogue().get(text_field(body["actions"][0], "value") or "")
+    if course is not None:  # a button we rendered always names a course, unless the catalogue lost it since
         request = from_action(body, services, client, text=course.id, lang=blocks.choice_language(body))
         apologise_on_failure(lambda r: _record(r, course, course.id, replace=True))(request)
     ack()

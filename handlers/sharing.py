@@ -101,7 +101,7 @@ def _preview_failed(context: JobContext) -> None:
 
 def _store(services: Services, home: str, user_id: str, text: str, lang: Lang) -> str:
     """Keep the tip (tied to a course when the text clearly names one); returns the confirmation to show."""
-    course = CourseMatcher.clear_winner(services.matcher.match(text))
+    course = CourseMatcher.clear_winner(services.catalogue().matcher.match(text))
     with services.db.scope() as session:
         who = repo.member(session, home, user_id)
         repo.add_share(session, who, text, course.id if course else None, services.now())

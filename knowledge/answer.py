@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
-from knowledge.grounding import Ask, Kind, answers, read
+from knowledge.courses import Catalogue, Listing
+from knowledge.grounding import Ask, Kind, answers, course_topic, read
 from knowledge.kb import Entry, Knowledge
 from knowledge.llm import ChatMessage, ChatModel, ModelUnavailable
 from knowledge.messages import Lang, language_of, t
@@ -42,6 +43,7 @@ class Answer:
     sources: tuple[Citation, ...]
     language: Lang
     used_model: bool = False
+    courses: tuple[Listing, ...] = ()  # recommended from the catalogue, listed at the end of the text
 
     def as_json(self) -> dict:
         return {
@@ -51,6 +53,7 @@ class Answer:
                 {"id": s.id, "title": s.title, "url": s.url, "as_of": s.as_of.isoformat() if s.as_of else None}
                 for s in self.sources
             ],
+            "courses": [{"id": c.id, "title": c.title, "url": c.url, "hours": c.hours} for c in self.courses],
         }
 
 
@@ -63,15 +66,31 @@ class Turn:
 
 
 class Answerer:
-    """Built once per process: the search index is made at start-up, never per question."""
+    """Built once per process over the index opened at start-up, never per question."""
 
-    def __init__(self, knowledge: Knowledge, editions: list[Edition], model: ChatModel | None):
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        index: SearchIndex[Entry],
+        editions: list[Edition],
+        model: ChatModel | None,
+        catalogue: Callable[[], Catalogue | None] = lambda: None,
+    ):
         self._knowledge = knowledge
-        self._index = SearchIndex(knowledge)
+        self._index = index
         self._editions = editions
         self._model = model
+        self._catalogue = catalogue  # None when the database cannot be read: answers go on without courses
 
     def answer(self, question: str, *, on: date, history: Sequence[Turn] = ()) -> Answer:
+        """The knowledge base's answer; for "which course?" also the catalogue's courses that fit."""
+        answer = self._from_knowledge(question, on, history)
+        topic = course_topic(question)
+        catalogue = self._catalogue() if topic is not None and read(question).kind is None else None
+        picks = catalogue.recommend(topic, japanese=answer.language == "ja") if catalogue else []
+        return _with_courses(answer, picks) if picks else answer
+
+    def _from_knowledge(self, question: str, on: date, history: Sequence[Turn]) -> Answer:
         lang = language_of(question)
         found = self._retrieve(question, history)
         passages, superseded = self._in_force([hit.entry for hit in found.hits], on)
@@ -220,6 +239,26 @@ class Answerer:
             t("subsidy_for_employers", lang),
             t("subsidy_disclaimer", lang),
         ]
+
+
+def _with_courses(answer: Answer, courses: list[Listing]) -> Answer:
+    """The answer with the courses listed under it; when the knowledge base had none, the courses are the answer."""
+    lang = answer.language
+    lines = [_course_line(course, lang) for course in courses]
+    if answer.answered:
+        text = "\n\n".join([answer.text, "\n".join([t("catalogue_picks", lang), *lines])])
+        return replace(answer, text=text, courses=tuple(courses))
+    return Answer(True, "\n".join([t("catalogue_picks_only", lang), *lines]), (), lang, courses=tuple(courses))
+
+
+def _course_line(course: Listing, lang: Lang) -> str:
+    details = [t("course_on_path", lang)] if course.on_path else []
+    if course.hours:
+        details.append(t("course_hours", lang, hours=f"{course.hours:g}"))
+    line = f"• {course.title}"
+    if details:
+        line += t("course_details", lang, details=("・" if lang == "ja" else ", ").join(details))
+    return line + (f" {course.url}" if course.url else "")
 
 
 def _about(hit: Hit, ask: Ask) -> bool:

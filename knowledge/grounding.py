@@ -135,6 +135,11 @@ _RULES = (
 )
 _FOR_WHOM = re.compile(r"対象|向け|\beligible\b|\bfor whom\b|who (?:is|are) (?:it|this|they) for|who can|who should")
 _FUTURE = re.compile(r"次の|次は|次回|今後|来年|来月|これから|\bnext\b|\bupcoming\b|\bwill\b")
+_COURSE_WORDS = re.compile(
+    r"講座|コース|講義|教材|おすすめ|オススメ|お勧め|勉強|学べる|学びたい|学ぶ|受講|"
+    r"\b(?:courses?|class(?:es)?|tutorials?|learn(?:ing)?|study|recommend(?:ed|ation)?s?|teach(?:es|ing)?|taught|covers?)\b",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)|令和\s*(\d{1,2})\s*年")
 
 
@@ -167,6 +172,13 @@ def read(question: str) -> Ask:
                 )
             return Ask(rule.kind, cue, years, future and rule.kind == "date")
     return Ask(None, None, years)
+
+
+def course_topic(question: str) -> str | None:
+    """What a "which course?" question is about, without its course words (「Excel VBA の講座は？」 → 「Excel VBA の
+    は？」), for searching the catalogue; None when the question does not ask for a course."""
+    topic = _COURSE_WORDS.sub(" ", question)
+    return topic if topic != question else None
 
 
 def answers(ask: Ask, passage: str, on: date, *, whole: bool = False) -> bool:

@@ -111,7 +111,15 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "「{text}」に当てはまる講座がカタログに見つかりませんでした。",
         "en": "I couldn't find “{text}” in the course catalogue.",
     },
-    "done_catalogue": {"ja": "カタログの講座: {titles}", "en": "Courses in the catalogue: {titles}"},
+    "catalogue_picks": {"ja": "Udemy Business の講座から:", "en": "From the Udemy Business catalogue:"},
+    "catalogue_picks_only": {
+        "ja": "Udemy Business の講座では、次のものが合いそうです:",
+        "en": "These Udemy Business courses look like a fit:",
+    },
+    "course_on_path": {"ja": "ラーニングパスの講座", "en": "on the learning path"},
+    "course_hours": {"ja": "約{hours}時間", "en": "about {hours} h"},
+    "course_details": {"ja": "（{details}）", "en": " ({details})"},
+    "done_catalogue": {"ja": "ラーニングパスの講座: {titles}", "en": "Courses on the learning paths: {titles}"},
     "done_record_as_written": {"ja": "「{text}」のまま記録する", "en": "Record “{text}” as written"},
     "done_free_recorded": {
         "ja": ":memo: 「{title}」をカタログ外の講座として記録しました。",

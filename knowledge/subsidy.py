@@ -16,7 +16,7 @@ from typing import Any, Generic, Literal, TypeVar, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from knowledge.kb import DATA_DIR, KnowledgeError, Source
+from knowledge.kb import DATA_DIR, KnowledgeError, Source, YamlLoader
 from knowledge.messages import bilingual, t
 
 EDITIONS_DIR = DATA_DIR / "subsidy"
@@ -134,7 +134,7 @@ def load_editions(directory: Path = EDITIONS_DIR) -> list[Edition]:
     editions: list[Edition] = []
     for path in sorted(directory.glob("*.yaml")):
         try:
-            editions.append(Edition.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
+            editions.append(Edition.model_validate(yaml.load(path.read_text(encoding="utf-8"), YamlLoader)))
         except (yaml.YAMLError, ValidationError) as exc:
             problems.append(f"{path.name}: {exc}")
     starts = [edition.effective_from for edition in editions]

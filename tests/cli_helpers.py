@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 DXBOT = shutil.which("dxbot", path=str(Path(sys.executable).parent)) or "dxbot"
+# Every command of a test run shares one saved search index, built by the first, and never the user's own cache.
+INDEX_DIR = Path(tempfile.mkdtemp(prefix="dxbot-test-index-"))
+atexit.register(shutil.rmtree, INDEX_DIR, ignore_errors=True)
+
+
+def clean_environment(**values: str) -> dict[str, str]:
+    """This process's environment without any Slack, OpenAI or dxbot setting of the person running the tests."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "DXBOT_"))}
+    return {**environment, "DXBOT_INDEX_DIR": str(INDEX_DIR), **values}
 
 
 def dxbot(*args: str, cwd: Path, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "DXBOT_"))}
-    environment.update(env or {})
     return subprocess.run(
-        [DXBOT, *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=timeout, check=False
+        [DXBOT, *args],
+        cwd=cwd,
+        env=clean_environment(**(env or {})),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 

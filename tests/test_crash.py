@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from db.models import Completion, Job, Member
-from tests.cli_helpers import DXBOT, dxbot, free_port, wait_until_healthy
+from tests.cli_helpers import DXBOT, clean_environment, dxbot, free_port, wait_until_healthy
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.openai import Behaviour
 from tests.fakes.signed import SignedSlack
@@ -80,7 +80,7 @@ class Server:
 @pytest.fixture
 def server(own_database_url, tmp_path, fake_slack, fake_openai):
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "DXBOT_", "DATABASE_"))},
+        **clean_environment(),
         "DATABASE_URL": own_database_url,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,

@@ -13,9 +13,8 @@ from datetime import date
 import pytest
 
 from bot.services import build_services
-from knowledge.messages import language_of
 from tests.conftest import make_settings
-from tests.eval.run_eval import load_questions, on_topic_questions
+from tests.eval.run_eval import answer_truth, load_questions
 
 ANSWER_ACCURACY_THRESHOLD = 0.95
 REFUSAL_THRESHOLD = 0.9
@@ -25,31 +24,17 @@ ASKED_ON = date(2026, 11, 23)
 def test_answer_truth_on_the_evaluation_set(database_url, fake_slack):
     answerer = build_services(make_settings(database_url, fake_slack)).answerer
     questions = load_questions()
-    on_topic = on_topic_questions(questions)
-    groups = {
-        "on-topic ja": [q for q in on_topic if language_of(q["q"]) == "ja"],
-        "on-topic en": [q for q in on_topic if language_of(q["q"]) == "en"],
-        "off-topic": [q for q in questions if q.get("off_topic")],
-        "near-topic": [q for q in questions if q.get("near_topic")],
-    }
-    assert len(on_topic) >= 100 and len(groups["off-topic"]) >= 10 and len(groups["near-topic"]) >= 40
-
-    failures: dict[str, list[str]] = {}
-    for name, items in groups.items():
-        for item in items:
-            answer = answerer.answer(item["q"], on=ASKED_ON)
-            if name.startswith("on-topic"):
-                correct = answer.answered and all(s in answer.text for s in item.get("must_contain", []))
-            else:
-                correct = not answer.answered
-            if not correct:
-                failures.setdefault(name, []).append(item["q"])
-    scores = {name: 1 - len(failures.get(name, [])) / len(items) for name, items in groups.items()}
-    for name, items in groups.items():
-        print(f"\n{name}: {scores[name]:.3f} ({len(items) - len(failures.get(name, []))}/{len(items)})")
+    truth = answer_truth(answerer, questions, ASKED_ON)
+    assert truth["on-topic ja"][0] + truth["on-topic en"][0] >= 100
+    assert truth["off-topic"][0] >= 10 and truth["near-topic"][0] >= 40
+    scores = {name: 1 - len(wrong) / count for name, (count, wrong) in truth.items()}
+    for name, (count, wrong) in truth.items():
+        print(f"\n{name}: {scores[name]:.3f} ({count - len(wrong)}/{count})")
+    failures = {name: wrong for name, (_, wrong) in truth.items() if wrong}
     print("failures:", failures)
 
-    accuracy = 1 - sum(len(failures.get(n, [])) for n in ("on-topic ja", "on-topic en")) / len(on_topic)
+    on_topic = [truth["on-topic ja"], truth["on-topic en"]]
+    accuracy = 1 - sum(len(wrong) for _, wrong in on_topic) / sum(count for count, _ in on_topic)
     if accuracy < ANSWER_ACCURACY_THRESHOLD:
         pytest.fail(f"answer accuracy {accuracy:.3f} < {ANSWER_ACCURACY_THRESHOLD}: {failures}")
     for name in ("off-topic", "near-topic"):

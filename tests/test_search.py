@@ -16,7 +16,7 @@ IT_BASICS = "kanagawa-course-it-basics-10h"  # the business track's required cou
 
 @pytest.fixture(scope="module")
 def index() -> SearchIndex:
-    return SearchIndex(kb.load())
+    return SearchIndex.of_knowledge(kb.load())
 
 
 def top_ids(index: SearchIndex, query: str, limit: int = 3) -> list[str]:
@@ -61,7 +61,6 @@ def test_representative_questions_find_their_entry_in_the_top_three(index, query
         "株価",
         "プリンターが壊れた",
         "What's the weather in Tokyo tomorrow?",
-        "Excelの使い方",
         "coffee",  # FE is a course alias, but not inside another word
         "",
         "   ",
@@ -71,6 +70,13 @@ def test_representative_questions_find_their_entry_in_the_top_three(index, query
 )
 def test_off_topic_and_empty_questions_find_nothing(index, query):
     assert index.search(query) == []
+
+
+def test_a_name_no_entry_mentions_is_reported_even_where_japanese_starts_with_it(index):
+    # 「使い方」 is in one entry, so at 70 entries this is half covered: the unknown name is what refuses it.
+    assert index.lookup("Excelの使い方").unknown_names == ("Excel",)
+    assert index.lookup("Which course covers Excel?").unknown_names == ("Excel",)
+    assert index.lookup("Udemyの使い方").unknown_names == ()
 
 
 def test_hits_are_ordered_and_limited(index):
@@ -102,7 +108,7 @@ def test_search_is_safe_from_many_threads(index):
 def test_build_and_query_are_fast():
     knowledge = kb.load()
     started = time.perf_counter()
-    index = SearchIndex(knowledge)
+    index = SearchIndex.of_knowledge(knowledge)
     assert time.perf_counter() - started < 2.0
     queries = ["ITパスポートの講座は？", "中小企業の経費助成率は？", "What are the benefits of joint procurement?"] * 20
     durations = []

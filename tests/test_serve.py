@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
 from datetime import datetime
@@ -11,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.cli_helpers import DXBOT, dxbot, free_port, wait_until_healthy
+from tests.cli_helpers import DXBOT, clean_environment, dxbot, free_port, wait_until_healthy
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.signed import SignedSlack
 
@@ -19,7 +18,7 @@ from tests.fakes.signed import SignedSlack
 @pytest.fixture
 def served(tmp_path, fake_slack):
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "DXBOT_"))},
+        **clean_environment(),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -87,7 +86,7 @@ def test_done_when_for_the_digest(served, fake_slack, tmp_path):
 
 def test_scheduler_starts_and_shows_its_next_run(tmp_path, fake_slack):
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "DXBOT_"))},
+        **clean_environment(),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'clock.sqlite3'}",
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_API_URL": fake_slack.api_url,

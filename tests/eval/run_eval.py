@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import statistics
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from knowledge import kb
+from knowledge.answer import Answerer
+from knowledge.messages import language_of
 from knowledge.search import SearchIndex
 
 QUESTIONS_FILE = Path(__file__).with_name("questions.yaml")
@@ -55,9 +58,34 @@ def evaluate(index: SearchIndex, questions: list[dict[str, Any]] | None = None) 
     }
 
 
+def answer_truth(answerer: Answerer, questions: list[dict[str, Any]], on: date) -> dict[str, tuple[int, list[str]]]:
+    """Per group (on-topic ja / en, off-topic, near-topic): how many questions, and the ones answered wrongly. An
+    on-topic question is right when answered with every `must_contain` string; the others when refused."""
+    on_topic = on_topic_questions(questions)
+    groups = {
+        "on-topic ja": [q for q in on_topic if language_of(q["q"]) == "ja"],
+        "on-topic en": [q for q in on_topic if language_of(q["q"]) == "en"],
+        "off-topic": [q for q in questions if q.get("off_topic")],
+        "near-topic": [q for q in questions if q.get("near_topic")],
+    }
+    truth = {}
+    for name, items in groups.items():
+        wrong = []
+        for item in items:
+            answer = answerer.answer(item["q"], on=on)
+            if name.startswith("on-topic"):
+                right = answer.answered and all(s in answer.text for s in item.get("must_contain", []))
+            else:
+                right = not answer.answered
+            if not right:
+                wrong.append(item["q"])
+        truth[name] = (len(items), wrong)
+    return truth
+
+
 def main() -> None:
     started = time.perf_counter()
-    index = SearchIndex(kb.load())
+    index = SearchIndex.of_knowledge(kb.load())
     built = time.perf_counter() - started
     questions = load_questions()
     durations = []
