@@ -25,7 +25,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Generic, TypeVar
 
@@ -158,6 +158,12 @@ class _Analyzer:
         # Sudachi tags some English words as names (like); English names are told by their capital.
         proper = capitalised and not opening if surface.isascii() else pos[1] == "固有名詞"
         return _Word(term, parts if len(short) > 1 else (), MINOR_WEIGHT if minor else 1.0, surface, proper)
+
+
+@cache
+def _analyzer(stopwords: frozenset[str]) -> _Analyzer:
+    """One per process for the knowledge base's and the catalogue's indexes: Sudachi's dictionary is big."""
+    return _Analyzer(stopwords)
 
 
 def _term(morpheme: Morpheme) -> str:
@@ -324,7 +330,7 @@ class SearchIndex(Generic[Document]):
         synonyms_file: Path = SYNONYMS_FILE,
     ):
         vocabulary = _Vocabulary.model_validate(yaml.load(synonyms_file.read_text(encoding="utf-8"), YamlLoader))
-        self._analyzer = _Analyzer(vocabulary.stopwords.split())
+        self._analyzer = _analyzer(frozenset(map(fold, vocabulary.stopwords.split())))
         self._entries, self._ids = documents, ids
         words, bigrams = _PostingsBuilder(fields), _PostingsBuilder(fields)
         for document in documents:
@@ -357,7 +363,7 @@ class SearchIndex(Generic[Document]):
         """The index `save` wrote, over the same documents in the same order (read when a hit needs them)."""
         meta = json.loads((directory / _META).read_text(encoding="utf-8"))
         index = cls.__new__(cls)
-        index._analyzer = _Analyzer(meta["stopwords"])
+        index._analyzer = _analyzer(frozenset(meta["stopwords"]))  # saved folded
         index._entries, index._ids = documents, meta["ids"]
         index._words = _Postings.load(directory, "words", len(index._ids))
         index._bigrams = _Postings.load(directory, "bigrams", len(index._ids))

@@ -45,8 +45,13 @@ def evaluate(index: SearchIndex, questions: list[dict[str, Any]] | None = None) 
             at_3 += 1
         else:
             misses.append({"q": question["q"], "expected": sorted(expected), "found": found})
-    accepted = [{"q": q["q"], "found": [hit.entry.id for hit in index.search(q["q"], limit=3)]} for q in off_topic]
-    accepted = [item for item in accepted if item["found"]]
+    # Refused by retrieval: nothing found, or a name in it that no entry mentions (the answer refuses those too).
+    looked_up = [(q["q"], index.lookup(q["q"], limit=3)) for q in off_topic]
+    accepted = [
+        {"q": text, "found": [hit.entry.id for hit in found.hits]}
+        for text, found in looked_up
+        if found.hits and not found.unknown_names
+    ]
     return {
         "on_topic": len(on_topic),
         "off_topic": len(off_topic),
