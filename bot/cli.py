@@ -7,6 +7,7 @@ import logging
 import math
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated, get_args
@@ -21,7 +22,7 @@ from db import jobs, repo
 from db.models import JOB_LANES, JOB_STATES, Municipality
 from knowledge import kb, provenance, store
 from knowledge.answer import QUESTION_LIMIT
-from knowledge.catalogue import CatalogueCourse, CatalogueFileError, Rejected, parse_page, read_catalogue
+from knowledge.catalogue import CatalogueCourse, CatalogueFileError, Rejected, read_catalogue, read_pages
 from knowledge.kb import KnowledgeError
 from knowledge.subsidy import Delivery, SubsidyInputError, calculate, load_editions
 from knowledge.text import clean_input, to_hiragana
@@ -140,17 +141,17 @@ def courses_sync() -> None:
     client = UdemyClient(
         settings.udemy_url, settings.udemy_account_id, settings.udemy_client_id, settings.udemy_client_secret
     )
-    courses: list[CatalogueCourse] = []
-    rejected: list[Rejected] = []
-    try:
+
+    def arriving() -> Iterator[tuple[str, dict]]:
         for number, page in client.pages():
-            accepted, refused = parse_page(page, f"page {number}")
-            courses += accepted
-            rejected += refused
-            typer.echo(f"page {number}: {len(accepted)} courses", err=True)
+            typer.echo(f"page {number}: {len(page['results'])} courses", err=True)
+            yield f"page {number}", page
+
+    try:
+        found = read_pages(arriving(), settings.udemy_url)
     except UdemyError as exc:  # nothing is imported from a catalogue that did not arrive whole
         raise UserError(f"{exc}; nothing was imported") from None
-    _import(courses, rejected)
+    _import(found.courses, found.rejected)
 
 
 def _import(courses: list[CatalogueCourse], rejected: list[Rejected]) -> None:

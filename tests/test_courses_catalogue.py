@@ -127,6 +127,27 @@ def test_sync_pages_through_the_api_and_waits_out_a_429(tmp_path, database):
     assert len(listed(tmp_path, database)) == 5 + 250
 
 
+def test_a_course_listed_on_two_pages_is_imported_once(tmp_path, database):
+    catalogue = [_api_course([str(7000 + n), f"文書管理 実践講座 その{n}", "", "", "45", "ja_JP"]) for n in range(150)]
+    catalogue[0]["url"] = "/course/bunsho-kanri-0/"  # as Udemy's APIs give it: a path on the organisation's site
+    catalogue[120] = {**catalogue[5], "title": "文書管理 実践講座 その5（改訂）"}  # the list changed while paged
+    with start_fake_udemy(catalogue, client_id="dxbot-id", client_secret="s3cret-value") as fake:
+        env = {
+            **database,
+            "DXBOT_UDEMY_URL": fake.base_url,
+            "DXBOT_UDEMY_ACCOUNT_ID": "42",
+            "DXBOT_UDEMY_CLIENT_ID": "dxbot-id",
+            "DXBOT_UDEMY_CLIENT_SECRET": "s3cret-value",
+        }
+        synced = dxbot("courses", "sync", cwd=tmp_path, env=env)
+    assert synced.returncode == 0, synced.stderr
+    assert "149 added, 0 updated, 0 unchanged, 1 rejected" in synced.stdout
+    assert "page 2 item 21: duplicate id 7005 (first at page 1 item 6)" in synced.stdout
+    courses = listed(tmp_path, database)
+    assert courses["udemy-7005"]["title"] == "文書管理 実践講座 その5"
+    assert courses["udemy-7000"]["url"] == f"{fake.base_url}/course/bunsho-kanri-0/"
+
+
 def _api_course(row: list[str]) -> dict:
     return {
         "_class": "course",
