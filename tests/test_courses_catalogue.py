@@ -111,13 +111,7 @@ def test_a_file_that_is_no_catalogue_changes_nothing_and_says_why_in_one_line(tm
 def test_sync_pages_through_the_api_and_waits_out_a_429(tmp_path, database):
     catalogue = [_api_course([str(5000 + n), f"業務改善 実践講座 その{n}", "", "", "90", "ja_JP"]) for n in range(250)]
     with start_fake_udemy(catalogue, client_id="dxbot-id", client_secret="s3cret-value", rate_limited=2) as fake:
-        env = {
-            **database,
-            "DXBOT_UDEMY_URL": fake.base_url,
-            "DXBOT_UDEMY_ACCOUNT_ID": "42",
-            "DXBOT_UDEMY_CLIENT_ID": "dxbot-id",
-            "DXBOT_UDEMY_CLIENT_SECRET": "s3cret-value",
-        }
+        env = udemy_environment(database, fake)
         synced = dxbot("courses", "sync", cwd=tmp_path, env=env)
         assert synced.returncode == 0, synced.stderr
         assert "250 added" in synced.stdout
@@ -132,13 +126,7 @@ def test_a_course_listed_on_two_pages_is_imported_once(tmp_path, database):
     catalogue[0]["url"] = "/course/bunsho-kanri-0/"  # as Udemy's APIs give it: a path on the organisation's site
     catalogue[120] = {**catalogue[5], "title": "文書管理 実践講座 その5（改訂）"}  # the list changed while paged
     with start_fake_udemy(catalogue, client_id="dxbot-id", client_secret="s3cret-value") as fake:
-        env = {
-            **database,
-            "DXBOT_UDEMY_URL": fake.base_url,
-            "DXBOT_UDEMY_ACCOUNT_ID": "42",
-            "DXBOT_UDEMY_CLIENT_ID": "dxbot-id",
-            "DXBOT_UDEMY_CLIENT_SECRET": "s3cret-value",
-        }
+        env = udemy_environment(database, fake)
         synced = dxbot("courses", "sync", cwd=tmp_path, env=env)
     assert synced.returncode == 0, synced.stderr
     assert "149 added, 0 updated, 0 unchanged, 1 rejected" in synced.stdout
@@ -146,6 +134,16 @@ def test_a_course_listed_on_two_pages_is_imported_once(tmp_path, database):
     courses = listed(tmp_path, database)
     assert courses["udemy-7005"]["title"] == "文書管理 実践講座 その5"
     assert courses["udemy-7000"]["url"] == f"{fake.base_url}/course/bunsho-kanri-0/"
+
+
+def udemy_environment(database: dict[str, str], fake) -> dict[str, str]:
+    return {
+        **database,
+        "DXBOT_UDEMY_URL": fake.base_url,
+        "DXBOT_UDEMY_ACCOUNT_ID": "42",
+        "DXBOT_UDEMY_CLIENT_ID": "dxbot-id",
+        "DXBOT_UDEMY_CLIENT_SECRET": "s3cret-value",
+    }
 
 
 def _api_course(row: list[str]) -> dict:
