@@ -84,17 +84,17 @@ class Answerer:
 
     def answer(self, question: str, *, on: date, history: Sequence[Turn] = ()) -> Answer:
         """The knowledge base's answer; for "which course?" also the catalogue's courses that fit."""
-        answer = self._from_knowledge(question, on, history)
+        ask = read(question)
+        answer = self._from_knowledge(question, ask, on, history)
         topic = course_topic(question)
-        catalogue = self._catalogue() if topic is not None and read(question).kind is None else None
+        catalogue = self._catalogue() if topic is not None and ask.kind is None else None
         picks = catalogue.recommend(topic, japanese=answer.language == "ja") if catalogue else []
         return _with_courses(answer, picks) if picks else answer
 
-    def _from_knowledge(self, question: str, on: date, history: Sequence[Turn]) -> Answer:
+    def _from_knowledge(self, question: str, ask: Ask, on: date, history: Sequence[Turn]) -> Answer:
         lang = language_of(question)
         found = self._retrieve(question, history)
         passages, superseded = self._in_force([hit.entry for hit in found.hits], on)
-        ask = read(question)
         if found.unknown_names or not passages:
             return self._refusal(lang, passages, found.unknown_names, ask.kind)
         if self._course_has_ended(passages, on):
