@@ -44,10 +44,8 @@ def build_app(services: Services, socket_mode: bool = False) -> App:
     services.answerer  # noqa: B018 -- build the search index now, at start-up, not on the first question
     try:  # courses a deployment added since the last release must exist before anyone records them
         services.sync_courses()
-    except SQLAlchemyError as exc:
-        log.error(
-            "could not load the course catalogue into the database (%s): run `dxbot db upgrade`", type(exc).__name__
-        )
+    except SQLAlchemyError as exc:  # /readyz says why until the database is back
+        log.error("could not load the paths' courses into %s (%s)", services.db.describe(), type(exc).__name__)
     app = App(
         # Used inside acks only: no waiting out rate limits there.
         client=WebClient(

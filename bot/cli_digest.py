@@ -1,44 +1,49 @@
-"""`dxbot digest preview|send`, `dxbot members role` and `dxbot scheduler`, added to the main CLI by register()."""
+"""`dxbot digest preview|send` and `dxbot scheduler`, added to the main CLI by register()."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli_support import UserError, load_services, load_settings, print_json
-from bot.settings import Settings
-from db import repo
-from db.digest import Week
-from db.models import ROLES
-from handlers.digest_blocks import plain_text
+from bot.cli_support import JsonFlag, UserError, load_services, load_settings, print_json
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from db.digest import Week
 
 digest_cli = typer.Typer(help="The weekly peer-sharing digest.", no_args_is_help=True)
-members_cli = typer.Typer(help="Members (each appears once they have used /dx).", no_args_is_help=True)
 
-WeekOption = Annotated[
+PreviewWeek = Annotated[
     str | None,
     typer.Option("--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W48. Default: the current week in DXBOT_TZ."),
+]
+SendWeek = Annotated[
+    str | None,
+    typer.Option(
+        "--week", metavar="YYYY-Www", help="ISO week, e.g. 2026-W48. Default: the last finished week in DXBOT_TZ."
+    ),
 ]
 
 
 def register(cli: typer.Typer) -> None:
     cli.add_typer(digest_cli, name="digest")
-    cli.add_typer(members_cli, name="members")
     cli.command("scheduler")(scheduler)
 
 
 def _week(text: str | None, settings: Settings, *, finished: bool = False) -> Week:
     """The --week given, else this week (or, with `finished`, the last finished one) in DXBOT_TZ."""
+    from db.digest import Week
+
     if text is None:
         current = Week.containing(datetime.now(UTC), settings.tz)
         return current.shift(-1) if finished else current
     try:
         return Week.parse(text)
     except ValueError as exc:
-        raise UserError(f"--week {text!r} is not an ISO week: {exc}") from exc
+        raise UserError(f"--week must be an ISO week like 2026-W48, not {text!r} ({exc})") from None
 
 
 def _jsonable(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -47,11 +52,11 @@ def _jsonable(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 @digest_cli.command("preview")
 def preview(
-    week: WeekOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="the figures as JSON instead of the text")] = False,
+    week: PreviewWeek = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """Show a week's digest as it would be posted (plain text), or its figures as JSON. Posts nothing."""
-    from bot.digest import load  # with matplotlib: imported only by the commands that need it
+    from bot.digest import load  # with the chart: imported only by the commands that need it
 
     chosen = _week(week, load_settings())
     built = load_services()
@@ -59,12 +64,14 @@ def preview(
     if as_json:
         print_json(asdict(data, dict_factory=_jsonable))
     else:
+        from handlers.digest_blocks import plain_text
+
         typer.echo(plain_text(data, built.knowledge))
 
 
 @digest_cli.command("send")
 def send(
-    week: WeekOption = None,
+    week: SendWeek = None,
     force: Annotated[bool, typer.Option("--force", help="post again where this week's digest is already")] = False,
 ) -> None:
     """Post a week's digest to DXBOT_DIGEST_CHANNEL and to each municipality's own channel, once per channel.
@@ -88,26 +95,6 @@ def send(
         )
     if any(result.state == "failed" or result.error for result in results):  # unfinished threads too
         raise typer.Exit(1)
-
-
-@members_cli.command("role")
-def members_role(
-    user: Annotated[str, typer.Argument(help="their Slack user ID, e.g. U0123ABCD")],
-    role: Annotated[str, typer.Argument(help="learner, coordinator or admin")],
-    team: Annotated[str | None, typer.Option(help="Slack team ID, when the user is in several workspaces")] = None,
-) -> None:
-    """Make a member a learner, coordinator (sees `/dx digest`) or admin."""
-    if role not in ROLES:
-        raise UserError(f"ROLE must be one of {', '.join(ROLES)}, not {role!r}")
-    with load_services().db.scope() as session:
-        found = repo.members_by_user(session, user, team)
-        if not found:
-            raise UserError(f"no member with Slack user ID {user}: they appear once they have used /dx")
-        if len(found) > 1:
-            teams = ", ".join(m.slack_team_id for m in found)
-            raise UserError(f"{user} is in several workspaces ({teams}): add --team")
-        repo.set_role(session, found[0], role)
-    typer.echo(f"{user} is now {role}")
 
 
 def scheduler() -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli_support import UserError, load_services, load_settings, print_json
-from db.questions_report import DEFAULT_PERIOD, NotHelpfulGroup, QuestionsReport, UnansweredGroup, questions_report
+from bot.cli_support import JsonFlag, UserError, load_services, load_settings, print_json
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from db.questions_report import NotHelpfulGroup, QuestionsReport, UnansweredGroup
 
 questions_cli = typer.Typer(help="Questions members asked, for improving the knowledge base.", no_args_is_help=True)
 
@@ -25,13 +28,15 @@ def report(
         typer.Option(
             "--since",
             metavar="YYYY-MM-DD",
-            help=f"from this day, 00:00 in DXBOT_TZ. Default: the last {DEFAULT_PERIOD.days} days.",
+            help="from this day, 00:00 in DXBOT_TZ. Default: the last 7 days.",
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="the report as JSON instead of the text")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Questions the bot could not answer (grouped by their text) and answers marked 👎 (grouped by topic), most
     frequent first: what to add to or fix in the knowledge base."""
+    from db.questions_report import DEFAULT_PERIOD, questions_report
+
     tz = load_settings().tz
     start = _start(since, tz) if since is not None else None  # a bad date fails before anything is loaded
     services = load_services()
@@ -50,7 +55,7 @@ def _start(text: str, tz: ZoneInfo) -> datetime:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(f"--since {text!r} is not a date like 2026-11-23") from None
+        raise UserError(f"--since must be a date like 2026-11-23, not {text!r}") from None
     return datetime.combine(day, time(), tzinfo=tz)
 
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
 
 from bot.app import build_app, start_lanes
-from bot.services import build_services
+from bot.logs import log_request, request_id
+from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.wsgi import create_wsgi_app
 
@@ -23,12 +28,19 @@ GRACEFUL_SECONDS = 30  # gunicorn's wait for a stopping worker before it kills i
 DRAIN_SECONDS = 20  # of which the lanes may use this much, after the last request is answered
 
 
+class _OneFormat(glogging.Logger):
+    """gunicorn's own lines in dxbot's format (bot/logs.py); dxbot logs each request itself, with its surface."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        for logger in (self.error_log, self.access_log):
+            logger.handlers.clear()
+            logger.propagate = True
+
+
 class _Gunicorn(BaseApplication):
-    def __init__(self, settings: Settings, options: dict):
-        # The knowledge base and its search index are built once, here in the master, before the workers are
-        # forked: they share its memory (the Sudachi dictionary's pages above all) instead of each loading it.
-        # Nothing connects to the database here, so no connection crosses the fork.
-        self._services = build_services(settings)
+    def __init__(self, services: Services, options: dict):
+        self._services = services
         self._services.answerer  # noqa: B018
         self._options = options
         self._lanes = None
@@ -63,9 +75,26 @@ class _Gunicorn(BaseApplication):
             self._lanes.stop(DRAIN_SECONDS)
 
 
+class _LoggedSocketMode(SocketModeHandler):
+    """bolt's Socket Mode handler, with the same request line as HTTP (bot/logs.py)."""
+
+    def handle(self, client, req) -> None:
+        started, wall = time.perf_counter(), time.time()  # bolt's own debug line counts from the wall clock
+        response = run_bolt_app(self.app, req)
+        send_response(client, req, response, wall)
+        log_request(req.payload, response.status, time.perf_counter() - started, request_id(req.envelope_id))
+
+
 def run_gunicorn(settings: Settings, host: str, port: int) -> None:
+    """Refuses to start on a database that is not reachable or not migrated (the error says what to run)."""
+    # The knowledge base and its search index are built once, here in the master, before the workers are forked:
+    # they share its memory (the Sudachi dictionary's pages above all) instead of each loading it. The schema
+    # check's connection is closed before the fork; each worker opens its own pool.
+    services = build_services(settings)
+    services.db.require_schema()
+    services.db.dispose()
     _Gunicorn(
-        settings,
+        services,
         {
             "bind": f"{host}:{port}",
             "workers": settings.web_concurrency,
@@ -73,17 +102,16 @@ def run_gunicorn(settings: Settings, host: str, port: int) -> None:
             "threads": settings.web_threads,
             "timeout": 60,
             "graceful_timeout": GRACEFUL_SECONDS,
-            "accesslog": "-",
+            "logger_class": _OneFormat,
         },
     ).run()
 
 
 def run_socket_mode(settings: Settings) -> None:
     """Socket Mode until SIGTERM or Ctrl-C, then stop receiving and drain the lanes."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     services = build_services(settings)
-    handler = SocketModeHandler(build_app(services, socket_mode=True), settings.slack_app_token)
+    services.db.require_schema()
+    handler = _LoggedSocketMode(build_app(services, socket_mode=True), settings.slack_app_token)
     lanes = start_lanes(services)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.jobs import JobQueue
 from bot.settings import Settings
 from db import repo
-from db.session import Database
+from db.session import Database, NotSetUp
 from knowledge import kb, store
 from knowledge.answer import Answerer
 from knowledge.courses import Catalogue, Listing
@@ -62,6 +62,18 @@ class Services:
             )
         return Answerer(self.knowledge, self.opened.index, self.editions, model, self._catalogue_for_answers)
 
+    def not_ready(self) -> str | None:
+        """Why this process cannot serve members now (for /readyz), or None when it can."""
+        try:
+            self.db.require_schema()
+        except NotSetUp as exc:
+            return str(exc)
+        except SQLAlchemyError as exc:
+            return f"cannot reach {self.db.describe()} ({type(exc).__name__})"
+        if not self.knowledge.entries:
+            return "the knowledge base has no entries"
+        return None
+
     def sync_courses(self) -> int:
         """Load the learning paths' courses (including DXBOT_KB_DIR's) into the courses table."""
         courses = (course.model_dump(mode="json") for course in self.knowledge.courses.values())
@@ -82,7 +94,7 @@ class Services:
     def _catalogue_for_answers(self) -> Catalogue | None:
         try:
             return self.catalogue()
-        except SQLAlchemyError as exc:  # the answer still comes from the knowledge base
+        except (SQLAlchemyError, NotSetUp) as exc:  # the answer still comes from the knowledge base
             log.warning("could not read the course catalogue (%s); answering without it", type(exc).__name__)
             return None
 
@@ -97,11 +109,14 @@ class Services:
         return datetime.now(self.settings.tz).date()
 
 
-def build_services(settings: Settings) -> Services:
+def build_services(settings: Settings, *, create_database: bool = False) -> Services:
+    """`create_database`: only `dxbot db upgrade` may create a SQLite file that is not there."""
     opened = store.open_knowledge(settings.kb_dir, settings.index_dir)
     # Every thread that may hold a connection at once: the web threads and both job lanes.
     connections = settings.web_threads + settings.ask_concurrency + settings.reply_concurrency
-    db = Database(settings.database_url, timeout=settings.db_timeout_seconds, pool_size=connections)
+    db = Database(
+        settings.database_url, timeout=settings.db_timeout_seconds, pool_size=connections, create=create_database
+    )
     return Services(
         settings=settings,
         db=db,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +13,11 @@ from dotenv import dotenv_values
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///dxbot.sqlite3"
 DEFAULT_DIGEST_CRON = "0 9 * * mon"
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{8,20}")  # a public or private channel, as Slack names it
+# PostgreSQL as Heroku-style platforms and libpq write it; dxbot's driver is psycopg 3.
+POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg")
 
 
 class ConfigError(Exception):
@@ -47,6 +53,8 @@ class Settings:
     udemy_account_id: str | None = None
     udemy_client_id: str | None = field(default=None, repr=False)
     udemy_client_secret: str | None = field(default=None, repr=False)
+    log_format: str = "text"
+    log_level: str = "INFO"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -68,8 +76,8 @@ class Settings:
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
             slack_app_token=get("SLACK_APP_TOKEN"),
             slack_api_url=_with_trailing_slash(get("SLACK_API_URL") or DEFAULT_SLACK_API_URL),
-            database_url=get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-            digest_channel=get("DXBOT_DIGEST_CHANNEL"),
+            database_url=database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            digest_channel=_channel("DXBOT_DIGEST_CHANNEL", get("DXBOT_DIGEST_CHANNEL")),
             digest_cron=get("DXBOT_DIGEST_CRON") or DEFAULT_DIGEST_CRON,
             tz_name=_valid_tz(get("DXBOT_TZ") or "Asia/Tokyo"),
             openai_api_key=get("OPENAI_API_KEY"),
@@ -91,7 +99,40 @@ class Settings:
             udemy_account_id=get("DXBOT_UDEMY_ACCOUNT_ID"),
             udemy_client_id=get("DXBOT_UDEMY_CLIENT_ID"),
             udemy_client_secret=get("DXBOT_UDEMY_CLIENT_SECRET"),
+            log_format=_one_of("DXBOT_LOG_FORMAT", (get("DXBOT_LOG_FORMAT") or "text").lower(), LOG_FORMATS),
+            log_level=_one_of("DXBOT_LOG_LEVEL", (get("DXBOT_LOG_LEVEL") or "INFO").upper(), LOG_LEVELS),
         )
+
+
+def database_url(url: str) -> str:
+    """DATABASE_URL as SQLAlchemy needs it: `postgres://` and `postgresql://` use psycopg 3; only PostgreSQL and
+    SQLite are supported. The password never appears in an error."""
+    scheme, separator, rest = url.partition("://")
+    if scheme in POSTGRES_SCHEMES and separator and rest:
+        return f"postgresql+psycopg://{rest}"
+    if scheme == "sqlite" and rest.startswith("/"):
+        return url
+    shown = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    raise ConfigError(
+        f"DATABASE_URL={shown!r} is not a database dxbot can use: give postgresql://user@host:5432/name "
+        "or sqlite:///path/to/dxbot.sqlite3."
+    )
+
+
+def valid_channel_id(text: str) -> bool:
+    return bool(CHANNEL_ID.fullmatch(text))
+
+
+def _channel(name: str, raw: str | None) -> str | None:
+    if raw is not None and not valid_channel_id(raw):
+        raise ConfigError(f"{name}={raw!r} is not a channel ID: copy it from the channel's details (like C0123456789).")
+    return raw
+
+
+def _one_of(name: str, raw: str, allowed: tuple[str, ...]) -> str:
+    if raw not in allowed:
+        raise ConfigError(f"{name}={raw!r} must be one of {', '.join(allowed)}.")
+    return raw
 
 
 def _cache_home(env: dict[str, str]) -> Path:

@@ -1,4 +1,5 @@
-"""The WSGI application gunicorn serves: Slack's requests at /slack/events, a health check at /healthz.
+"""The WSGI application gunicorn serves: Slack's requests at /slack/events, liveness at /healthz (the process
+answers) and readiness at /readyz (the database is reachable and migrated, the knowledge base loaded).
 
 This edge reads each request's body once, checks its signature once and parses it once, then hands bolt the
 parsed request. Bolt alone would parse before it verifies (so an unsigned or malformed body ends in a 500 with
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from urllib.parse import parse_qsl
 
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
@@ -20,6 +22,7 @@ from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_app
+from bot.logs import log_request, request_id
 from bot.services import Services
 
 SLACK_PATH = "/slack/events"
@@ -37,6 +40,11 @@ def create_wsgi_app(services: Services):
         path = environ.get("PATH_INFO")
         if path == "/healthz":
             return _answer(start_response, "200 OK", "ok")
+        if path == "/readyz":
+            problem = services.not_ready()
+            if problem is None:
+                return _answer(start_response, "200 OK", "ready")
+            return _answer(start_response, "503 Service Unavailable", f"not ready: {problem}")
         if path != SLACK_PATH:
             return _answer(start_response, "404 Not Found", "not found")
         if environ.get("REQUEST_METHOD") != "POST":
@@ -55,10 +63,14 @@ def create_wsgi_app(services: Services):
             return _answer(start_response, "200 OK", "")
         if not _is_signed(verifier, body, environ):
             return _reject(start_response, "401 Unauthorized", "a missing, invalid or stale signature")
+        started = time.perf_counter()
         request = _bolt_request(body, environ)
         if request is None:
             return _reject(start_response, "400 Bad Request", "a signed body that is not a Slack request")
         response = app.dispatch(request)
+        log_request(
+            request.body, response.status, time.perf_counter() - started, request_id(environ.get("HTTP_X_REQUEST_ID"))
+        )
         answer = WsgiHttpResponse(status=response.status, headers=response.headers, body=response.body)
         start_response(answer.status, answer.get_headers())
         return answer.get_body()

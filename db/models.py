@@ -32,6 +32,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# The newest migration (db/migrations/versions): commands check the database is at it before they use it.
+SCHEMA_REVISION = "0007"
 ROLES = ("learner", "coordinator", "admin")
 TRACKS = ("ict", "business", "common")
 REQUIREMENTS = ("required", "recommended")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Float, Insert, String, bindparam, delete, func, insert, select, update
+from sqlalchemy import Float, Insert, String, bindparam, delete, func, insert, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -128,6 +128,43 @@ def members_by_user(session: Session, user_id: str, team_id: str | None = None) 
     if team_id is not None:
         query = query.where(Member.slack_team_id == team_id)
     return list(session.scalars(query.order_by(Member.slack_team_id)))
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    team_id: str
+    user_id: str
+    municipality: str | None
+    role: str
+    track: str | None
+    completions: int
+    last_completed_at: datetime | None
+
+
+def member_rows(session: Session, municipality: str | None = None) -> list[MemberRow]:
+    """Every member (or a municipality's), with how many courses they finished and when they last did."""
+    done = (
+        select(Completion.member_id, func.count().label("n"), func.max(Completion.completed_at).label("last"))
+        .group_by(Completion.member_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Member.slack_team_id,
+            Member.slack_user_id,
+            Municipality.name,
+            Member.role,
+            Member.track,
+            func.coalesce(done.c.n, 0),
+            type_coerce(done.c.last, UTCDateTime),
+        )
+        .outerjoin(Municipality, Member.municipality_id == Municipality.id)
+        .outerjoin(done, done.c.member_id == Member.id)
+        .order_by(Municipality.name, Member.slack_team_id, Member.slack_user_id)
+    )
+    if municipality is not None:
+        query = query.where(Municipality.name == municipality)
+    return [MemberRow(*row) for row in session.execute(query).tuples()]
 
 
 def set_role(session: Session, who: Member, role: str) -> None:

@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from db.models import SCHEMA_REVISION
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -151,19 +153,67 @@ def _locked() -> OperationalError:
     return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
 
 
-class Database:
-    """One engine and its session factory; `scope()` is one unit of work, committed or rolled back."""
+def describe_url(database_url: str) -> str:
+    """Where a database is, in words, without its password."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return f"the SQLite file {url.database}"
+    return f"the PostgreSQL database {url.database!r} on {url.host or 'localhost'}:{url.port or 5432}"
 
-    def __init__(self, database_url: str, *, timeout: float = 10.0, pool_size: int = 5):
+
+class NotSetUp(Exception):
+    """The database is missing or not at this dxbot's schema; the message says what to run."""
+
+
+class Database:
+    """One engine and its session factory; `scope()` is one unit of work, committed or rolled back. Only with
+    `create` (`dxbot db upgrade`) may a SQLite file be created: any other command on a path with no database
+    stops instead of leaving an empty file behind."""
+
+    def __init__(self, database_url: str, *, timeout: float = 10.0, pool_size: int = 5, create: bool = False):
         self.url = database_url
         self.engine = make_engine(database_url, timeout, pool_size)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
         self._writers = SqliteWriterTurns(path, timeout) if path and path != ":memory:" else None
+        self._must_exist = path if self._writers is not None and not create else None
+        if self._must_exist:
+            event.listen(self.engine, "do_connect", lambda *_: self.require_file())
+
+    def require_file(self) -> None:
+        """Raise NotSetUp when this is a SQLite database whose file is not there (and may not be created)."""
+        if self._must_exist and not os.path.exists(self._must_exist):
+            raise NotSetUp(
+                f"there is no database at {self._must_exist}: run `dxbot db upgrade` first, or set DATABASE_URL"
+            )
+
+    def require_schema(self) -> None:
+        """Raise NotSetUp unless the database is at the revision this dxbot's models describe."""
+        with self.engine.connect() as connection:
+            current = None
+            if inspect(connection).has_table("alembic_version"):
+                current = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        if current == SCHEMA_REVISION:
+            return
+        if current is None:
+            raise NotSetUp(f"{self.describe()} has no dxbot tables yet: run `dxbot db upgrade`")
+        if current < SCHEMA_REVISION:
+            raise NotSetUp(
+                f"{self.describe()} is at revision {current} and this dxbot needs {SCHEMA_REVISION}: "
+                "run `dxbot db upgrade`"
+            )
+        raise NotSetUp(
+            f"{self.describe()} is at revision {current}, newer than this dxbot ({SCHEMA_REVISION}): "
+            "install the dxbot that migrated it"
+        )
+
+    def describe(self) -> str:
+        return describe_url(self.url)
 
     @contextmanager
     def scope(self, *, read_only: bool = False) -> Iterator[Session]:
         """One unit of work. `read_only` ones (that never write) do not queue behind writers on SQLite."""
+        self.require_file()  # before the writers' lock file is made beside it
         with nullcontext() if read_only or self._writers is None else self._writers.turn():
             session = self.sessions()
             if read_only:

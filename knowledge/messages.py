@@ -269,16 +269,16 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "To be checked: {rule} is left out of this estimate, as no source confirms it ({source}).",
     },
     "subsidy_error_hours": {
-        "ja": "訓練時間は0より大きい数で指定してください",
-        "en": "Hours must be a number greater than 0.",
+        "ja": "訓練時間は0より大きく{most}以下の数で指定してください",
+        "en": "Hours must be a number greater than 0 and at most {most}.",
     },
     "subsidy_error_cost": {
-        "ja": "1人あたりの訓練経費は0以上の整数（円）で指定してください",
-        "en": "The cost per person must be whole yen, 0 or more.",
+        "ja": "1人あたりの訓練経費は0以上{most}以下の整数（円）で指定してください",
+        "en": "The cost per person must be whole yen, from 0 to {most}.",
     },
     "subsidy_error_people": {
-        "ja": "受講人数は1以上の整数で指定してください",
-        "en": "The number of people must be a whole number, 1 or more.",
+        "ja": "受講人数は1以上{most}以下の整数で指定してください",
+        "en": "The number of people must be a whole number from 1 to {most}.",
     },
     "subsidy_error_size": {
         "ja": "企業規模は「中小」か「大企業」で指定してください",

@@ -5,7 +5,6 @@ Every figure lives in knowledge/data/subsidy/<edition>.yaml; this module only kn
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from datetime import date
@@ -24,6 +23,13 @@ EDITIONS_DIR = DATA_DIR / "subsidy"
 Size = Literal["sme", "large"]
 Delivery = Literal["classroom", "elearning", "correspondence", "subscription"]
 T = TypeVar("T", int, float)
+
+
+# Beyond any real training (a year of full-time hours, the 1億円 yearly cap, a large employer's whole staff): a
+# figure past these is a typo, never an estimate.
+MAX_HOURS = 10_000
+MAX_COST = 100_000_000
+MAX_PEOPLE = 100_000
 
 
 class SubsidyInputError(ValueError):
@@ -197,12 +203,16 @@ def calculate(
 
 
 def _validate(hours: float, cost_per_person: int, size: str, people: int, delivery: str) -> None:
-    if isinstance(hours, bool) or not isinstance(hours, int | float) or not math.isfinite(hours) or hours <= 0:
-        raise SubsidyInputError(bilingual("subsidy_error_hours"))
-    if isinstance(cost_per_person, bool) or not isinstance(cost_per_person, int) or cost_per_person < 0:
-        raise SubsidyInputError(bilingual("subsidy_error_cost"))
-    if isinstance(people, bool) or not isinstance(people, int) or people < 1:
-        raise SubsidyInputError(bilingual("subsidy_error_people"))
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= MAX_HOURS:
+        raise SubsidyInputError(bilingual("subsidy_error_hours", most=f"{MAX_HOURS:,}"))
+    if (
+        isinstance(cost_per_person, bool)
+        or not isinstance(cost_per_person, int)
+        or not 0 <= cost_per_person <= MAX_COST
+    ):
+        raise SubsidyInputError(bilingual("subsidy_error_cost", most=f"{MAX_COST:,}"))
+    if isinstance(people, bool) or not isinstance(people, int) or not 1 <= people <= MAX_PEOPLE:
+        raise SubsidyInputError(bilingual("subsidy_error_people", most=f"{MAX_PEOPLE:,}"))
     if size not in get_args(Size):
         raise SubsidyInputError(bilingual("subsidy_error_size"))
     if delivery not in get_args(Delivery):
@@ -296,6 +306,13 @@ def parse_request_text(text: str) -> dict[str, Any]:
         ja, en = "・".join(label[0] for label in missing), ", ".join(label[1] for label in missing)
         raise SubsidyInputError(bilingual("subsidy_error_missing", ja=ja, en=en))
     return found
+
+
+def read_choice(key: str, text: str) -> str | None:
+    """`size` or `delivery` as a member may write it (中小, SME, eラーニング, 定額制…), as the calculator names it."""
+    normalised = unicodedata.normalize("NFKC", text).strip().lower()
+    found = {value for value, pattern in _CHOICES[key].items() if pattern.search(normalised)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _one(key: str, values: set[Any], found: dict[str, Any]) -> None:

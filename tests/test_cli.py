@@ -53,7 +53,7 @@ def test_municipalities_add_list_and_duplicates(workdir):
 
 def test_missing_configuration_is_one_clear_line(workdir):
     result = dxbot("serve", cwd=workdir)
-    assert result.returncode == 2
+    assert result.returncode == 3
     assert result.stderr.strip() == "dxbot: SLACK_BOT_TOKEN is not set: export it (or put it in .env) and try again."
     bad_tz = dxbot("courses", "list", cwd=workdir, env={"DXBOT_TZ": "Mars/Olympus"})
     assert bad_tz.returncode == 2 and "DXBOT_TZ" in bad_tz.stderr and "Traceback" not in bad_tz.stderr

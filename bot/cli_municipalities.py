@@ -1,0 +1,103 @@
+"""`dxbot municipalities add|list`: the participating municipalities."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bot.cli_support import JsonFlag, UserError, load_services, print_json
+
+if TYPE_CHECKING:
+    from db.models import Municipality
+    from knowledge.kb import Knowledge
+
+municipalities_cli = typer.Typer(help="The participating municipalities.", no_args_is_help=True)
+
+
+def register(cli: typer.Typer) -> None:
+    cli.add_typer(municipalities_cli, name="municipalities")
+
+
+@municipalities_cli.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="the municipality's name, e.g. 横須賀市")],
+    prefecture: Annotated[str | None, typer.Option(help="its prefecture, e.g. 神奈川県")] = None,
+    code: Annotated[str | None, typer.Option(help="its 全国地方公共団体コード: 6 digits, e.g. 142018")] = None,
+    channel: Annotated[
+        str | None, typer.Option(help="the channel ID of its own digest channel, e.g. C0123456789")
+    ] = None,
+    reading: Annotated[
+        str | None,
+        typer.Option(help="the name in kana, e.g. よこすかし (default: the bundled list's, by code or name)"),
+    ] = None,
+) -> None:
+    """Add a participating municipality."""
+    from bot.settings import valid_channel_id
+    from db import repo
+    from knowledge import kb
+
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise UserError("the municipality name must be 1–100 characters")
+    if code is not None and not (code.isdigit() and len(code) == 6):
+        raise UserError(f"--code must be a 6-digit 全国地方公共団体コード, not {code!r}")
+    if code is not None and int(code[5]) != kb.check_digit(code):
+        raise UserError(
+            f"--code {code} is not a valid 全国地方公共団体コード: "
+            f"the check digit of {code[:5]} is {kb.check_digit(code)}, not {code[5]}"
+        )
+    if channel is not None and not valid_channel_id(channel):
+        raise UserError(f"--channel must be a channel ID like C0123456789 (channel details → bottom), not {channel!r}")
+    services = load_services()
+    kana = _reading(reading, name, code, services.knowledge)
+    try:
+        with services.db.scope() as session:
+            added = repo.add_municipality(session, name, prefecture, code, kana)
+            added.digest_channel_id = channel
+    except repo.AlreadyExists:
+        taken = f"{name} or the code {code}" if code else name
+        raise UserError(f"{taken} is already registered: `dxbot municipalities list` shows it") from None
+    typer.echo(f"added {name}" + (f" ({kana})" if kana else " (no reading: /dx join will know it by its name only)"))
+
+
+def _reading(given: str | None, name: str, code: str | None, knowledge: Knowledge) -> str | None:
+    """--reading as hiragana, else the bundled list's reading; None when neither knows it."""
+    from knowledge.text import to_hiragana
+
+    if given is None:
+        return knowledge.reading_of(name, code)
+    kana = to_hiragana(given)
+    if kana is None or len(kana) > 100:
+        raise UserError(f"--reading must be the name in kana, e.g. よこすかし, not {given!r}")
+    return kana
+
+
+@municipalities_cli.command("list")
+def list_municipalities(as_json: JsonFlag = False) -> None:
+    """The participating municipalities: prefecture, name, reading, code, digest channel and members."""
+    from db import repo
+
+    services = load_services()
+    with services.db.scope(read_only=True) as session:
+        counts = repo.member_counts(session)
+        rows = [_row(m, services.knowledge, counts.get(m.id, 0)) for m in repo.municipalities(session)]
+    if as_json:
+        print_json({"municipalities": rows})
+        return
+    for row in rows:
+        values = (row["prefecture"], row["name"], row["reading"], row["code"], row["channel"])
+        typer.echo("\t".join(value or "" for value in values) + f"\t{row['members']} members")
+    if not rows:
+        typer.echo("no municipalities yet: add one with `dxbot municipalities add NAME`")
+
+
+def _row(m: Municipality, knowledge: Knowledge, members: int) -> dict[str, object]:
+    return {
+        "name": m.name,
+        "prefecture": m.prefecture,
+        "reading": knowledge.reading_of(m.name, m.code, m.reading),
+        "code": m.code,
+        "channel": m.digest_channel_id,
+        "members": members,
+    }
