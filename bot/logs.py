@@ -43,13 +43,27 @@ class TextFormatter(logging.Formatter):
         return f"{line} {fields}" if fields else line
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a line is logged (a test may have swapped it since)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _ignored) -> None:
+        pass
+
+
 def configure(log_format: str, level: str) -> None:
-    """The root logger's only handler; gunicorn's loggers hand their lines to it (bot/server.py)."""
-    handler = logging.StreamHandler(sys.stderr)
+    """dxbot's handler on the root logger, in place of one an earlier call made; gunicorn's loggers hand their
+    lines to it (bot/server.py)."""
+    handler = _Stderr()
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if not isinstance(h, _Stderr)] + [handler]
     root.setLevel(level)
+    logging.getLogger("alembic.runtime.plugins").setLevel(max(root.level, logging.WARNING))  # a line per plugin
 
 
 def request_id(header: str | None) -> str:

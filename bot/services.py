@@ -68,7 +68,7 @@ class Services:
             self.db.require_schema()
         except NotSetUp as exc:
             return str(exc)
-        except SQLAlchemyError as exc:
+        except SQLAlchemyError as exc:  # NotSetUp first: it is one too
             return f"cannot reach {self.db.describe()} ({type(exc).__name__})"
         if not self.knowledge.entries:
             return "the knowledge base has no entries"
@@ -94,7 +94,7 @@ class Services:
     def _catalogue_for_answers(self) -> Catalogue | None:
         try:
             return self.catalogue()
-        except (SQLAlchemyError, NotSetUp) as exc:  # the answer still comes from the knowledge base
+        except SQLAlchemyError as exc:  # the answer still comes from the knowledge base
             log.warning("could not read the course catalogue (%s); answering without it", type(exc).__name__)
             return None
 

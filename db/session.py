@@ -15,7 +15,7 @@ from contextlib import contextmanager, nullcontext
 from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import SCHEMA_REVISION
@@ -161,8 +161,9 @@ def describe_url(database_url: str) -> str:
     return f"the PostgreSQL database {url.database!r} on {url.host or 'localhost'}:{url.port or 5432}"
 
 
-class NotSetUp(Exception):
-    """The database is missing or not at this dxbot's schema; the message says what to run."""
+class NotSetUp(SQLAlchemyError):
+    """The database is missing or not at this dxbot's schema; the message says what to run. An outage like any
+    other to the handlers (one log line, an apology to the member)."""
 
 
 class Database:
@@ -184,7 +185,8 @@ class Database:
         """Raise NotSetUp when this is a SQLite database whose file is not there (and may not be created)."""
         if self._must_exist and not os.path.exists(self._must_exist):
             raise NotSetUp(
-                f"there is no database at {self._must_exist}: run `dxbot db upgrade` first, or set DATABASE_URL"
+                f"there is no database at {os.path.abspath(self._must_exist)}: run `dxbot db upgrade` first, "
+                "or set DATABASE_URL"
             )
 
     def require_schema(self) -> None:

@@ -19,9 +19,13 @@ INDEX_DIR = Path(tempfile.mkdtemp(prefix="dxbot-test-index-"))
 atexit.register(shutil.rmtree, INDEX_DIR, ignore_errors=True)
 
 
+PERSONAL = ("SLACK_", "OPENAI_", "DXBOT_", "DATABASE_URL", "TEST_DATABASE_URL")
+
+
 def clean_environment(**values: str) -> dict[str, str]:
-    """This process's environment without any Slack, OpenAI or dxbot setting of the person running the tests."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPENAI_", "DXBOT_"))}
+    """This process's environment without any Slack, OpenAI, database or dxbot setting of the person running the
+    tests: a command a test runs touches only what the test gives it."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(PERSONAL)}
     return {**environment, "DXBOT_INDEX_DIR": str(INDEX_DIR), **values}
 
 

@@ -1,10 +1,14 @@
-"""Shared fixtures: a real database (SQLite, or PostgreSQL when DATABASE_URL says so), the loopback fake
-Slack Web API, and dxbot's real WSGI app served on a loopback port, driven by signed requests."""
+"""Shared fixtures: a real database (SQLite, or PostgreSQL when TEST_DATABASE_URL says so), the loopback fake
+Slack Web API, and dxbot's real WSGI app served on a loopback port, driven by signed requests.
+
+The suite never reads DATABASE_URL: a person's real database may be exported there. TEST_DATABASE_URL must name
+an empty database, or one this suite marked as its own on an earlier run; any other is refused untouched."""
 
 from __future__ import annotations
 
 import os
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +21,7 @@ from sqlalchemy import text
 from bot.app import start_lanes
 from bot.services import Services, build_services
 from bot.settings import Settings
+from bot.settings import database_url as usable_database_url
 from bot.wsgi import create_wsgi_app
 from db import migrate, repo
 from db.models import Base
@@ -28,22 +33,61 @@ SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 
 
-def test_database_url(tmp_dir: Path) -> str:
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+SUITE_MARK = "dxbot test suite: free to empty"  # the comment on a PostgreSQL database's public schema
+POSTGRES_URL = usable_database_url(os.environ["TEST_DATABASE_URL"]) if os.environ.get("TEST_DATABASE_URL") else None
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    url = test_database_url(tmp_path_factory.mktemp("db"))
+    url = POSTGRES_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     from db.session import make_engine
 
     engine = make_engine(url)
-    if engine.dialect.name == "postgresql":  # start from an empty schema whatever an earlier run left
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    if engine.dialect.name == "postgresql":
+        _empty_own_database(engine)
     migrate.upgrade(engine)
     engine.dispose()
     return url
+
+
+def _empty_own_database(engine) -> None:
+    """Start from an empty schema, but only in a database that is empty or that this suite marked as its own."""
+    with engine.begin() as connection:
+        tables = connection.scalar(
+            text(
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+            )
+        )
+        mark = connection.scalar(text("SELECT obj_description('public'::regnamespace)"))
+        if tables and mark != SUITE_MARK:
+            pytest.exit(
+                f"TEST_DATABASE_URL names {engine.url.database!r}, which holds {tables} tables the tests did not "
+                "create: give the tests an empty database of their own (createdb dxbot_test)",
+                returncode=4,
+            )
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        connection.execute(text(f"COMMENT ON SCHEMA public IS '{SUITE_MARK}'"))
+
+
+@contextmanager
+def own_database(tmp_path: Path, name: str) -> Iterator[str]:
+    """A database one test creates and drops: a SQLite file, or a new database beside TEST_DATABASE_URL's."""
+    if POSTGRES_URL is None:
+        yield f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
+        return
+    from sqlalchemy import create_engine
+
+    database = f"dxbot_{name}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + database
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{database}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -56,7 +56,7 @@ def test_missing_configuration_is_one_clear_line(workdir):
     assert result.returncode == 3
     assert result.stderr.strip() == "dxbot: SLACK_BOT_TOKEN is not set: export it (or put it in .env) and try again."
     bad_tz = dxbot("courses", "list", cwd=workdir, env={"DXBOT_TZ": "Mars/Olympus"})
-    assert bad_tz.returncode == 2 and "DXBOT_TZ" in bad_tz.stderr and "Traceback" not in bad_tz.stderr
+    assert bad_tz.returncode == 3 and "DXBOT_TZ" in bad_tz.stderr and "Traceback" not in bad_tz.stderr
 
 
 def test_dotenv_file_is_read(workdir):
@@ -67,7 +67,7 @@ def test_dotenv_file_is_read(workdir):
 
 def test_socket_mode_needs_the_app_token(workdir):
     result = dxbot("socket", cwd=workdir, env={"SLACK_BOT_TOKEN": "xoxb-test-token"})
-    assert result.returncode == 2
+    assert result.returncode == 3
     assert result.stderr.strip() == "dxbot: SLACK_APP_TOKEN is not set: export it (or put it in .env) and try again."
 
 
@@ -127,4 +127,4 @@ def test_subsidy_delivery_modes_not_confirmed_are_left_out(workdir):
     )
     assert result.returncode == 0 and "total: 0 yen" in result.stdout and "要確認" in result.stdout
     wrong = dxbot("subsidy", "--hours", "60", "--cost", "1", "--size", "sme", "--delivery", "dvd", cwd=workdir)
-    assert wrong.returncode == 2 and "classroom, elearning, correspondence, subscription" in wrong.stderr
+    assert wrong.returncode == 2 and "classroom, elearning, correspondence or subscription" in wrong.stderr

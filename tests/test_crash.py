@@ -9,15 +9,14 @@ import os
 import signal
 import subprocess
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 
 from db.models import Completion, Job, Member
 from tests.cli_helpers import DXBOT, clean_environment, dxbot, free_port, wait_until_healthy
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, own_database
 from tests.fakes.openai import Behaviour
 from tests.fakes.signed import SignedSlack
 from tests.helpers import eventually, member_mention
@@ -27,20 +26,8 @@ IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身
 
 @pytest.fixture
 def own_database_url(tmp_path):
-    """A database this test creates and drops: a SQLite file, or a new database on the PostgreSQL server that
-    DATABASE_URL names."""
-    base = os.environ.get("DATABASE_URL")
-    if not base or not base.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'crash.sqlite3'}"
-        return
-    name = f"dxbot_crash_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with own_database(tmp_path, "crash") as url:
+        yield url
 
 
 class Server:

@@ -72,7 +72,7 @@ def test_kb_check_fails_on_a_figure_its_source_does_not_contain(tmp_path: Path):
 
     (own / "yokosuka.yaml").write_text(OWN_ENTRY.replace("第2水曜にDX", "第2水曜（参加費500円）にDX"), encoding="utf-8")
     failed = dxbot("kb", "check", "--sources", str(sources), cwd=tmp_path, env=env)
-    assert failed.returncode == 2 and "Traceback" not in failed.stderr
+    assert failed.returncode == 7 and "Traceback" not in failed.stderr
     assert "yokosuka-study-group: yokosuka-internal.md does not contain 500" in failed.stderr
 
 
@@ -120,4 +120,4 @@ def test_a_deployment_adds_its_own_entries(tmp_path: Path):
 
     (own / "broken.yaml").write_text("entries: [ {id: oops")
     failed = dxbot("kb", "check", cwd=tmp_path, env=env)
-    assert failed.returncode == 2 and "broken.yaml" in failed.stderr and "Traceback" not in failed.stderr
+    assert failed.returncode == 7 and "broken.yaml" in failed.stderr and "Traceback" not in failed.stderr

@@ -237,7 +237,7 @@ def test_dxbot_exits_2_with_one_line_on_a_bad_since(database_url, monkeypatch, c
         cli.main()
     assert exited.value.code == 2
     error = capsys.readouterr().err.strip()
-    assert error == "dxbot: --since '2026-02-30' is not a date like 2026-11-23"
+    assert error == "dxbot: --since must be a date like 2026-11-23, not '2026-02-30'"
 
 
 # --- the weekly digest -------------------------------------------------------------------------------

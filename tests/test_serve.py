@@ -68,7 +68,7 @@ def test_done_when_for_the_digest(served, fake_slack, tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_API_URL": fake_slack.api_url,
-        "DXBOT_DIGEST_CHANNEL": "CSHARED",
+        "DXBOT_DIGEST_CHANNEL": "C0SHARED00",
     }
     week = datetime.now(ZoneInfo("Asia/Tokyo")).strftime("%G-W%V")
     preview = json.loads(dxbot("digest", "preview", "--week", week, "--json", cwd=tmp_path, env=env).stdout)
@@ -81,7 +81,7 @@ def test_done_when_for_the_digest(served, fake_slack, tmp_path):
     assert first.returncode == 0 and "posted" in first.stdout, first.stderr
     assert second.returncode == 0 and "skipped" in second.stdout
     top_level = [c for c in fake_slack.of("chat.postMessage") if not c.args.get("thread_ts")]
-    assert [c.args["channel"] for c in top_level] == ["CSHARED"]
+    assert [c.args["channel"] for c in top_level] == ["C0SHARED00"]
 
 
 def test_scheduler_starts_and_shows_its_next_run(tmp_path, fake_slack):
@@ -90,7 +90,7 @@ def test_scheduler_starts_and_shows_its_next_run(tmp_path, fake_slack):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'clock.sqlite3'}",
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_API_URL": fake_slack.api_url,
-        "DXBOT_DIGEST_CHANNEL": "CSHARED",
+        "DXBOT_DIGEST_CHANNEL": "C0SHARED00",
     }
     assert dxbot("db", "upgrade", cwd=tmp_path, env=env).returncode == 0
     clock = subprocess.Popen([DXBOT, "scheduler"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
