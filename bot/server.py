@@ -112,12 +112,12 @@ def run_socket_mode(settings: Settings) -> None:
     services = build_services(settings)
     services.db.require_schema()
     handler = _LoggedSocketMode(build_app(services, socket_mode=True), settings.slack_app_token)
-    lanes = start_lanes(services)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
-    handler.connect()
+    handler.connect()  # a refused app token stops here, before any lane starts
     log.info("connected to Slack in Socket Mode")
+    lanes = start_lanes(services)
     stopping.wait()
     handler.close()
     lanes.stop(DRAIN_SECONDS)
