@@ -21,7 +21,8 @@ RUN /opt/venv/bin/pip install .
 # --- runtime: the same Python, the venv only, a user without privileges ---
 FROM ${PYTHON_IMAGE} AS runtime
 ARG UID=10001
-RUN useradd --system --uid "${UID}" --user-group --create-home --home-dir /home/dxbot --shell /usr/sbin/nologin dxbot \
+RUN groupadd --system --gid "${UID}" dxbot \
+    && useradd --system --uid "${UID}" --gid dxbot --create-home --home-dir /home/dxbot --shell /usr/sbin/nologin dxbot \
     && install -d -o dxbot -g dxbot /srv/dxbot /var/cache/dxbot
 COPY --from=builder /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH \
@@ -29,7 +30,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     DXBOT_INDEX_DIR=/var/cache/dxbot \
     PORT=3000
-USER dxbot
+USER ${UID}:${UID}
 WORKDIR /srv/dxbot
 # The knowledge base's search index and matplotlib's font cache, built now so a container starts without them.
 # The index is named by a fingerprint of the files in /opt/venv: a DXBOT_KB_DIR mounted later (or a volume on
