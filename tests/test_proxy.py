@@ -26,6 +26,7 @@ import ssl
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,16 +41,16 @@ from bot.settings import Settings
 from bot.udemy import UdemyClient
 from handlers.delivery import send_to_response_url
 from knowledge.llm import ChatMessage, ChatModel
-from tests.conftest import BOT_TOKEN, make_settings
 from tests.fakes.openai import FakeOpenAI, start_fake_openai
 from tests.fakes.slack import FakeSlack, start_fake_slack
-from tests.fakes.socket_mode import start_fake_socket_mode
+from tests.fakes.socket_mode import FakeSocketMode, start_fake_socket_mode
 from tests.fakes.udemy import start_fake_udemy
 
 PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR")
 LOOPBACK = {"127.0.0.1", "localhost"}  # the proxy forwards nowhere else
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authorization", "transfer-encoding", "upgrade"}
 REQUEST_LINE = re.compile(rb"([A-Z]+) (\S+) HTTP/1\.[01]\r\n")
+BOT_TOKEN = "xoxb-test-token"
 LOGIN = ("dxbot", "p@ss:word")  # characters a proxy password may have, percent-encoded in the proxy's URL
 LOGIN_IN_URL = "dxbot:p%40ss%3Aword@"
 SELF_SIGNED = (
@@ -348,17 +349,25 @@ def test_slack_takes_http_proxy_for_https_when_https_proxy_is_unset(environment,
 
 
 @pytest.fixture
-def socket_mode(fake_slack) -> Iterator:
+def socket_mode(fake_slack) -> Iterator[FakeSocketMode]:
     fake = start_fake_socket_mode()
     yield fake
     fake.server.shutdown()
     fake_slack.socket_mode_url = None
 
 
-def _socket_mode_handler(database_url: str, fake_slack: FakeSlack, api_url: str) -> SocketModeHandler:
-    """As bot/server.py's run_socket_mode builds it."""
-    services = build_services(make_settings(database_url, fake_slack, slack_api_url=api_url))
-    return SocketModeHandler(build_app(services, socket_mode=True), "xapp-test-token")
+@contextmanager
+def connected_socket_mode(database_url: str, api_url: str, fake: FakeSocketMode) -> Iterator[SocketModeHandler]:
+    """`dxbot socket`'s handler as bot/server.py's run_socket_mode builds it, connected until the block ends."""
+    services = build_services(Settings(slack_bot_token=BOT_TOKEN, slack_api_url=api_url, database_url=database_url))
+    handler = SocketModeHandler(build_app(services, socket_mode=True), "xapp-test-token")
+    handler.connect()
+    try:
+        assert fake.connected.wait(timeout=15), "the Socket Mode client never said hello"
+        yield handler
+    finally:
+        handler.close()
+        services.db.dispose()
 
 
 def test_socket_mode_websocket_goes_through_the_proxy(environment, proxy, fake_slack, socket_mode, database_url):
@@ -368,13 +377,8 @@ def test_socket_mode_websocket_goes_through_the_proxy(environment, proxy, fake_s
     slack_port = fake_slack.server.server_address[1]
     ws_port = socket_mode.server.socket.getsockname()[1]
     fake_slack.socket_mode_url = f"wss://127.0.0.1:{ws_port}/link"
-    handler = _socket_mode_handler(database_url, fake_slack, f"https://127.0.0.1:{slack_port}/api/")
-    assert handler.client.proxy == proxy.url
-    handler.connect()
-    try:
-        assert socket_mode.connected.wait(timeout=15), proxy.seen
-    finally:
-        handler.close()
+    with connected_socket_mode(database_url, f"https://127.0.0.1:{slack_port}/api/", socket_mode) as handler:
+        assert handler.client.proxy == proxy.url
     assert without_query(proxy.seen[-4:]) == [
         f"CONNECT 127.0.0.1:{slack_port}",
         f"POST https://127.0.0.1:{slack_port}/api/apps.connections.open",
@@ -389,11 +393,7 @@ def test_socket_mode_websocket_ignores_no_proxy(environment, proxy, fake_slack, 
     environment(HTTPS_PROXY="{proxy}", NO_PROXY="127.0.0.1", SSL_CERT_FILE="{ca}")
     ws_port = socket_mode.server.socket.getsockname()[1]
     fake_slack.socket_mode_url = f"wss://127.0.0.1:{ws_port}/link"
-    handler = _socket_mode_handler(database_url, fake_slack, fake_slack.api_url)  # plain http, reached directly
-    handler.connect()
-    try:
-        assert socket_mode.connected.wait(timeout=15), proxy.seen
-    finally:
-        handler.close()
+    with connected_socket_mode(database_url, fake_slack.api_url, socket_mode):  # plain http, reached directly
+        pass
     assert without_query(proxy.seen) == [f"CONNECT 127.0.0.1:{ws_port}", f"GET https://127.0.0.1:{ws_port}/link"]
     assert fake_slack.of("apps.connections.open")
