@@ -38,9 +38,9 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from bot.app import build_app, web_client
 from bot.services import build_services
 from bot.settings import Settings
-from bot.udemy import UdemyClient
+from bot.udemy import UdemyClient, UdemyError
 from handlers.delivery import send_to_response_url
-from knowledge.llm import ChatMessage, ChatModel
+from knowledge.llm import ChatMessage, ChatModel, ModelUnavailable
 from tests.fakes.openai import FakeOpenAI, start_fake_openai
 from tests.fakes.slack import FakeSlack, start_fake_slack
 from tests.fakes.socket_mode import FakeSocketMode, start_fake_socket_mode
@@ -341,11 +341,20 @@ def test_no_proxy_is_needed_even_for_loopback(client, environment, proxy, fake_s
 
 
 def test_slack_takes_http_proxy_for_https_when_https_proxy_is_unset(environment, proxy, fake_slack, fake_openai):
-    """slack_sdk reads HTTPS_PROXY, else HTTP_PROXY, and uses it for every scheme (urllib, httpx and Udemy's
-    client would go direct to an https:// address with HTTP_PROXY alone)."""
+    """slack_sdk reads HTTPS_PROXY, else HTTP_PROXY, and uses it for every scheme."""
     environment(HTTP_PROXY="{proxy}", SSL_CERT_FILE="{ca}")
     called = call_slack_web_api("https", fake_slack, fake_openai)
     assert without_query(proxy.seen) == through_proxy("https", called)
+
+
+@pytest.mark.parametrize(("client", "error"), [("openai", ModelUnavailable), ("udemy", UdemyError)])
+def test_the_others_take_http_proxy_for_http_only(client, error, environment, proxy, fake_slack, fake_openai):
+    """httpx and urllib do not: with HTTP_PROXY alone they go straight to an https:// address (here a fake that
+    speaks no TLS, so the call fails), and HTTPS_PROXY is the one a 庁内 network needs."""
+    environment(HTTP_PROXY="{proxy}", SSL_CERT_FILE="{ca}")
+    with pytest.raises(error):
+        CLIENTS[client]("https", fake_slack, fake_openai)
+    assert proxy.seen == []
 
 
 @pytest.fixture
