@@ -5,6 +5,7 @@ process was down is caught up once when it comes back, and a run that already ha
 from __future__ import annotations
 
 import logging
+import signal
 from datetime import datetime, timedelta
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
@@ -97,8 +98,15 @@ def forget_old_events(services: Services) -> None:
     log.info("forgot %d Slack event ids older than %s and %d failed jobs", forgotten, EVENT_MEMORY, failed)
 
 
+def _stop(*_) -> None:
+    raise SystemExit(0)
+
+
 def run(services: Services) -> None:
-    """Block, sending the digest on schedule; configuration problems fail now, not on Monday."""
+    """Block, sending the digest on schedule; configuration problems fail now, not on Monday. A deploy's SIGTERM
+    (PID 1 in a container has no default action for it) exits cleanly once a digest run in hand has finished (its
+    worker thread is waited for); a run cut off harder is finished by the next start, never posted twice."""
+    signal.signal(signal.SIGTERM, _stop)
     services.settings.require("SLACK_BOT_TOKEN")
     shared_channel(services.settings)
     scheduler = build_scheduler(services)
@@ -110,4 +118,7 @@ def run(services: Services) -> None:
     trigger = scheduler.get_job(JOB_ID).trigger
     log.info("next digest run: %s", trigger.get_next_fire_time(None, services.now()).isoformat())
     scheduler.add_listener(log_next_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-    scheduler.start()
+    try:
+        scheduler.start()
+    finally:
+        log.info("the clock stopped")

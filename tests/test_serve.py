@@ -102,3 +102,4 @@ def test_scheduler_starts_and_shows_its_next_run(tmp_path, fake_slack):
     finally:
         clock.terminate()
         clock.wait(timeout=10)
+    assert clock.returncode == 0 and "the clock stopped" in clock.stderr.read()  # SIGTERM: a clean stop
