@@ -5,7 +5,6 @@ it runs, so `dxbot --help` starts in a fraction of a second; every failure ends 
 from __future__ import annotations
 
 import sys
-from importlib.metadata import version
 from typing import Annotated
 
 import typer
@@ -46,6 +45,8 @@ for group in (
 
 def _print_version(wanted: bool) -> None:
     if wanted:
+        from importlib.metadata import version  # 30 ms: only for --version
+
         typer.echo(f"dxbot {version('dxbot')}")
         raise typer.Exit()
 

@@ -31,6 +31,7 @@ def socket_app(tmp_path, fake_slack):
     if not socket_mode.connected.wait(timeout=30):
         process.kill()
         pytest.fail("dxbot socket never connected: " + process.stderr.read().decode()[-2000:])
+    socket_mode.process = process
     yield socket_mode
     process.terminate()
     process.wait(timeout=10)
@@ -60,3 +61,7 @@ def test_slash_command_over_socket_mode(socket_app, fake_slack):
     assert ack["envelope_id"] == "env-1" and time.monotonic() < deadline
     # The confirmation rides in the ack itself, as over HTTP.
     assert "たった10時間で社会人に必要なIT基礎知識が全て身につく!" in ack["payload"]["text"]
+    socket_app.process.terminate()  # the request's line, as over HTTP: its surface and team, never its text
+    logged = socket_app.process.communicate(timeout=30)[1].decode()
+    assert "slack request request_id=env-1 surface=/dx done team=T1 status=200" in logged
+    assert "ITパスポート" not in logged
