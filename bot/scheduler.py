@@ -116,9 +116,9 @@ def run(services: Services) -> None:
             log.info("next digest run: %s", scheduler.get_job(JOB_ID).next_run_time.isoformat())
 
     trigger = scheduler.get_job(JOB_ID).trigger
-    log.info("next digest run: %s", trigger.get_next_fire_time(None, services.now()).isoformat())
     scheduler.add_listener(log_next_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-    try:
+    try:  # a SIGTERM from the first line a deploy reads on still logs that the clock stopped
+        log.info("next digest run: %s", trigger.get_next_fire_time(None, services.now()).isoformat())
         scheduler.start()
     finally:
         log.info("the clock stopped")

@@ -4,6 +4,7 @@ of its own; Slack and the model are the loopback fakes."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -100,7 +101,7 @@ def send_all(member: SignedSlack, events: list[dict], users: list[str]) -> tuple
     def safely(send):
         try:
             return send()
-        except OSError:
+        except (OSError, http.client.HTTPException):  # refused, reset, or cut off mid-response
             return None
 
     with ThreadPoolExecutor(24) as pool:
