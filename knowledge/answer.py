@@ -162,7 +162,7 @@ class Answerer:
         else:
             lines = [t("cannot_answer", lang)]
         if close:
-            titles = " / ".join(_title(entry, lang) for entry in close[:3])
+            titles = " / ".join(entry.title_in(lang) for entry in close[:3])
             lines.append(t("close_in_sources", lang, titles=titles))
         subsidy = any(entry.kind == "subsidy" for entry in close)
         if close or names or kind:
@@ -214,10 +214,10 @@ class Answerer:
         if not sources:
             return Answer(False, t("cannot_answer", lang), (), lang, used_model)
         notes = [
-            t("earlier_edition", lang, title=_title(e, lang), until=e.effective_until.isoformat()) for e in superseded
+            t("earlier_edition", lang, title=e.title_in(lang), until=e.effective_until.isoformat()) for e in superseded
         ]
         stale = [
-            t("stale_entry", lang, title=_title(e, lang), checked=_checked(e, lang)) for e in sources if e.stale(on)
+            t("stale_entry", lang, title=e.title_in(lang), checked=_checked(e, lang)) for e in sources if e.stale(on)
         ]
         if stale:
             notes.append(t("stale_entries", lang, entries=" / ".join(stale)))
@@ -270,11 +270,7 @@ def _about(hit: Hit, ask: Ask) -> bool:
 
 
 def _citation(entry: Entry, lang: Lang) -> Citation:
-    return Citation(entry.id, _title(entry, lang), entry.source.url, entry.as_of)
-
-
-def _title(entry: Entry, lang: Lang) -> str:
-    return entry.title if lang == "ja" else entry.title_en
+    return Citation(entry.id, entry.title_in(lang), entry.source.url, entry.as_of)
 
 
 def _checked(entry: Entry, lang: Lang) -> str:
@@ -302,7 +298,7 @@ def _prompt(question: str, history: Sequence[Turn], passages: list[Entry], lang:
 
 def _passage_text(entry: Entry) -> str:
     dated = f" (as of {entry.as_of.isoformat()})" if entry.as_of else ""
-    return f"{entry.title}{dated}\n{entry.body.strip()}\n{entry.summary_en.strip()}"
+    return f"{entry.title}{dated}\n{entry.body.strip()}\n{(entry.summary_en or '').strip()}"
 
 
 def _extractive(passages: list[Entry], lang: Lang) -> tuple[str, list[Entry]]:
@@ -310,9 +306,9 @@ def _extractive(passages: list[Entry], lang: Lang) -> tuple[str, list[Entry]]:
     shown = passages[:2]
     parts = []
     for n, entry in enumerate(shown, start=1):
-        title, body = (entry.title, entry.body) if lang == "ja" else (entry.title_en, entry.summary_en)
+        title, body = entry.title_in(lang), entry.body_in(lang)
         parts.append(f"*[{n}] {title}*\n{body.strip()}")
-    related = [p.title if lang == "ja" else p.title_en for p in passages[2:]]
+    related = [p.title_in(lang) for p in passages[2:]]
     if related:
         parts.append(t("related_entries", lang, titles=" / ".join(related)))
     return "\n\n".join(parts), passages

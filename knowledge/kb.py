@@ -1,11 +1,14 @@
-"""The curated knowledge base: entries, courses and municipalities loaded from YAML data and validated with
-pydantic."""
+"""The knowledge base: entries, courses and municipalities loaded from YAML data and validated with pydantic —
+the curated files shipped with dxbot strictly, a deployment's own (DXBOT_KB_DIR) to a minimal format — and every
+problem reported as one line: `file:line: entry 'id': field what is wrong (what to write)`."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -49,16 +52,22 @@ class Source(_Strict):
         return self.file is not None or bool(self.publisher and self.url and self.read_on)
 
 
+Kind = Literal["path", "course", "programme", "procurement", "subsidy", "policy", "case", "survey", "about"]
+
+
 class Entry(_Strict):
+    """An entry as the rest of dxbot reads it. The curated ones shipped with dxbot (CuratedEntry) give every field;
+    a deployment's own (OwnEntry, from DXBOT_KB_DIR) may give no more than an id, title, body, source and as_of."""
+
     id: str = Field(pattern=ID_PATTERN)
-    kind: Literal["path", "course", "programme", "procurement", "subsidy", "policy", "case", "survey", "about"]
     title: str = Field(min_length=1)
-    title_en: str = Field(min_length=1)
     body: str = Field(min_length=1)
-    summary_en: str = Field(min_length=1)
+    source: Source
+    kind: Kind | None = None  # only "subsidy" (the calculator's caveats) and "about" (no document) change answers
+    title_en: str | None = Field(default=None, min_length=1)  # without it, English answers show the title
+    summary_en: str | None = Field(default=None, min_length=1)  # and the body
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
-    source: Source
     see_also: tuple[Source, ...] = ()  # other documents that say the same, where one alone is not enough
     as_of: date | None = None  # when the facts held, as the source dates them; None: the source gives no date
     review_by: date | None = None  # check the source again by then; answers drawing on it later say so
@@ -66,12 +75,11 @@ class Entry(_Strict):
     effective_until: date | None = None
     superseded_by: str | None = None  # the entry with the same facts for the next period
 
-    @model_validator(mode="after")
-    def _sourced(self) -> Entry:
-        # Only what dxbot says of itself needs no document; every other fact names where it can be checked.
-        if self.kind != "about" and not (self.source.traceable and all(s.traceable for s in self.see_also)):
-            raise ValueError("a source needs its `file`, or the `publisher`, `url` and `read_on` of a public document")
-        return self
+    def title_in(self, lang: str) -> str:
+        return self.title_en if lang != "ja" and self.title_en else self.title
+
+    def body_in(self, lang: str) -> str:
+        return self.summary_en if lang != "ja" and self.summary_en else self.body
 
     def in_force(self, on: date) -> bool:
         return (self.effective_from is None or self.effective_from <= on) and (
@@ -80,6 +88,56 @@ class Entry(_Strict):
 
     def stale(self, on: date) -> bool:
         return self.review_by is not None and on > self.review_by
+
+
+class CuratedEntry(Entry):
+    """An entry shipped with dxbot: in both languages, of a kind, and traceable to the document `kb check
+    --sources` verifies its figures against."""
+
+    kind: Kind
+    title_en: str = Field(min_length=1)
+    summary_en: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _sourced(self) -> CuratedEntry:
+        # Only what dxbot says of itself needs no document; every other fact names where it can be checked.
+        if self.kind != "about" and not (self.source.traceable and all(s.traceable for s in self.see_also)):
+            raise ValueError("a source needs its `file`, or the `publisher`, `url` and `read_on` of a public document")
+        return self
+
+
+class OwnEntry(Entry):
+    """A deployment's own entry (DXBOT_KB_DIR): what a coordinator knows and can date, in Japanese."""
+
+    as_of: date  # a deployment writes its own facts down, so it knows when they held
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _source_as_written(cls, source: object) -> object:
+        # `source: 庁内ポータル` or only a `url:` are enough to say where it is written.
+        if isinstance(source, str):
+            source = {"url": source} if source.startswith(("http://", "https://")) else {"document": source}
+        if isinstance(source, dict) and not source.get("document") and source.get("url"):
+            source = {**source, "document": source["url"]}
+        if isinstance(source, dict) and _is_placeholder(source.get("document")):
+            raise ValueError(PLACEHOLDER_LEFT)
+        return source
+
+    @field_validator("title", "body")
+    @classmethod
+    def _filled_in(cls, text: str) -> str:
+        if _is_placeholder(text):
+            raise ValueError(PLACEHOLDER_LEFT)
+        return text
+
+
+# `dxbot kb new` writes this where the coordinator must write their own text; kb check refuses it until they do.
+PLACEHOLDER = "TODO"
+PLACEHOLDER_LEFT = "still says TODO"
+
+
+def _is_placeholder(text: object) -> bool:
+    return isinstance(text, str) and text.strip().startswith(PLACEHOLDER)
 
 
 class Course(_Strict):
@@ -181,59 +239,205 @@ def load(extra_dir: Path | None = None) -> Knowledge:
     """Load the packaged data plus a deployment's own directory; raise KnowledgeError listing every problem."""
     problems: list[str] = []
     if extra_dir is not None and not extra_dir.is_dir():
-        problems.append(f"DXBOT_KB_DIR={extra_dir} is not a directory")
-    found: dict[str, dict] = {section: {} for section in _SCHEMAS}
-    for path in yaml_files(extra_dir):
-        for section, item in _items(path, problems):
-            if any(item.id in items for items in found.values()):
-                problems.append(f"{path.name}: duplicate id {item.id!r}")
-            found[section][item.id] = item
-    entries, courses = found["entries"], found["courses"]
+        problems.append(f"DXBOT_KB_DIR={extra_dir} is not a directory (set it to the folder of your own YAML files)")
+    found: dict[str, dict] = {section: {} for section in SECTIONS}
+    origins: dict[str, _Origin] = {}
+    for file in _data_files(extra_dir):
+        for origin, item in file.items(problems):
+            if item.id in origins:
+                first = origins[item.id].file.name
+                problems.append(
+                    origin.problem(("id",), f"id {item.id!r} is already used in {first} (choose another id)")
+                )
+                continue
+            origins[item.id] = origin
+            found[origin.section][item.id] = item
+    entries = found["entries"]
     for entry in entries.values():
-        problems.extend(f"{entry.id}: related id {ref!r} does not exist" for ref in entry.related if ref not in entries)
-        if entry.superseded_by is not None and entry.superseded_by not in entries:
-            problems.append(f"{entry.id}: superseded_by {entry.superseded_by!r} does not exist")
-        if entry.superseded_by is not None and entry.effective_until is None:
-            problems.append(f"{entry.id}: superseded_by needs the effective_until it is superseded after")
+        problems.extend(_reference_problems(entry, entries, origins[entry.id]))
     if problems:
         raise KnowledgeError(problems)
-    return Knowledge(entries=entries, courses=courses, municipalities=found["municipalities"])
+    return Knowledge(entries=entries, courses=found["courses"], municipalities=found["municipalities"])
+
+
+def _reference_problems(entry: Entry, entries: Mapping[str, Entry], origin: _Origin) -> list[str]:
+    problems = [
+        origin.problem(("related", n), f"related id {ref!r} does not exist (write the id of an entry, or remove it)")
+        for n, ref in enumerate(entry.related)
+        if ref not in entries
+    ]
+    if entry.superseded_by is not None and entry.superseded_by not in entries:
+        problems.append(origin.problem(("superseded_by",), f"superseded_by {entry.superseded_by!r} does not exist"))
+    if entry.superseded_by is not None and entry.effective_until is None:
+        problems.append(origin.problem(("superseded_by",), "needs the effective_until it is superseded after"))
+    return problems
 
 
 def yaml_files(extra_dir: Path | None) -> list[Path]:
     """The packaged data files, then a deployment's own (DXBOT_KB_DIR), in the order they load."""
-    files = [*sorted((DATA_DIR / "kb").glob("*.yaml")), DATA_DIR / "courses.yaml", DATA_DIR / "municipalities.yaml"]
+    return [file.path for file in _data_files(extra_dir)]
+
+
+SECTIONS = ("entries", "courses", "municipalities")
+_SINGULAR = {"entries": "entry", "courses": "course", "municipalities": "municipality"}
+
+
+def _data_files(extra_dir: Path | None) -> list[_DataFile]:
+    # The shipped entries are held to the curated schema; a deployment's own to the minimal one.
+    packaged = [*sorted((DATA_DIR / "kb").glob("*.yaml")), DATA_DIR / "courses.yaml", DATA_DIR / "municipalities.yaml"]
+    files = [_DataFile(path, CuratedEntry) for path in packaged]
     if extra_dir is not None and extra_dir.is_dir():
-        files += sorted(extra_dir.glob("*.y*ml"))
+        files += [_DataFile(path, OwnEntry) for path in sorted(extra_dir.glob("*.y*ml"))]
     return files
 
 
-_SCHEMAS: dict[str, type[Entry | Course | Municipality]] = {
-    "entries": Entry,
-    "courses": Course,
-    "municipalities": Municipality,
+class _DataFile:
+    """One YAML file of the knowledge base, and where in it each problem is (read again only when there is one)."""
+
+    def __init__(self, path: Path, entry_schema: type[Entry]):
+        self.path = path
+        self.schemas: dict[str, type[Entry | Course | Municipality]] = {
+            "entries": entry_schema,
+            "courses": Course,
+            "municipalities": Municipality,
+        }
+        self.name = str(path.relative_to(DATA_DIR.parent.parent)) if path.is_relative_to(DATA_DIR) else str(path)
+        self._text = ""
+
+    def items(self, problems: list[str]) -> list[tuple[_Origin, Entry | Course | Municipality]]:
+        """Each valid entry, course or municipality in the file; every invalid one adds its problems (the rest
+        still load)."""
+        raw = self._read(problems)
+        if raw is None:
+            return []
+        items = []
+        for section, schema in self.schemas.items():
+            for n, data in enumerate(raw.get(section) or []):
+                origin = _Origin(self, section, n, _label(section, n, data))
+                try:
+                    items.append((origin, schema.model_validate(data)))
+                except ValidationError as exc:
+                    problems.extend(origin.problem(e["loc"], _what_is_wrong(e, schema)) for e in exc.errors())
+        return items
+
+    def _read(self, problems: list[str]) -> dict | None:
+        try:
+            self._text = self.path.read_text(encoding="utf-8")
+            raw = yaml.load(self._text, YamlLoader) or {}
+        except UnicodeDecodeError:
+            problems.append(f"{self.name}: not UTF-8 text (save it again as UTF-8)")
+            return None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{self.name}:{mark.line + 1}" if mark else self.name
+            problems.append(f"{where}: not valid YAML: {getattr(exc, 'problem', None) or exc} (check indentation)")
+            return None
+        except ValueError as exc:  # YAML reads 2026-13-01 as a date, and fails on it
+            problems.append(f"{self.name}:{self._impossible_date_line()}: {exc} (write a date that exists, YYYY-MM-DD)")
+            return None
+        if not isinstance(raw, dict) or set(raw) - set(SECTIONS):
+            problems.append(
+                f"{self.name}: expected a mapping with `entries:`, `courses:` and/or `municipalities:` lists"
+            )
+            return None
+        return raw
+
+    @cached_property
+    def _tree(self) -> yaml.Node | None:
+        return yaml.compose(self._text, YamlLoader)
+
+    def _impossible_date_line(self) -> int | None:
+        nodes = [self._tree]
+        while nodes:
+            node = nodes.pop()
+            if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
+                try:
+                    date.fromisoformat(node.value[:10])
+                except ValueError:
+                    return node.start_mark.line + 1
+            elif isinstance(node, yaml.MappingNode):
+                nodes += [value for _, value in node.value]
+            elif isinstance(node, yaml.SequenceNode):
+                nodes += node.value
+        return None
+
+    def line(self, path: tuple[str | int, ...]) -> int | None:
+        """The line of the deepest node along `path` (for a missing field: the line its entry starts on)."""
+        node = self._tree
+        for step in path:
+            child = _child(node, step)
+            if child is None:
+                break
+            node = child
+        return node.start_mark.line + 1 if node is not None else None
+
+
+def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        return next((value for key, value in node.value if key.value == step), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        return node.value[step]
+    return None
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Where an item was written: its file, section and place in it, and how a problem names it."""
+
+    file: _DataFile
+    section: str
+    number: int
+    label: str
+
+    def problem(self, loc: tuple[str | int, ...], what: str) -> str:
+        line = self.file.line((self.section, self.number, *loc))
+        where = f"{self.file.name}:{line}" if line else self.file.name
+        return f"{where}: {self.label}: {what}"
+
+
+def _label(section: str, n: int, data: object) -> str:
+    name = (data.get("id") or data.get("name")) if isinstance(data, dict) else None
+    return f"{_SINGULAR[section]} {name!r}" if isinstance(name, str) else f"{_SINGULAR[section]} #{n + 1}"
+
+
+# What to write, for the fields a deployment's own entry must give.
+_HINTS = {
+    "id": "write id: and a name of a-z, 0-9 and -, e.g. id: it-helpdesk",
+    "title": "write title: and what the entry is about, e.g. title: 情報システムの問い合わせ先",
+    "body": "write body: and the answer members should get",
+    "source": "write source: and the name of the document that says it, e.g. source: 庁内ポータル「問い合わせ先一覧」",
+    "source.document": "write document: and the name of the document that says it, or its url:",
+    "as_of": "write the date its facts hold, e.g. as_of: {today}",
 }
 
 
-def _items(path: Path, problems: list[str]) -> list[tuple[str, Entry | Course | Municipality]]:
-    """Each valid entry, course or municipality in a file; every invalid one adds its problems (the rest still
-    load)."""
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), YamlLoader) or {}
-    except yaml.YAMLError as exc:
-        problems.append(f"{path.name}: not valid YAML ({exc})")
-        return []
-    if not isinstance(raw, dict) or set(raw) - set(_SCHEMAS):
-        problems.append(f"{path.name}: expected a mapping with `entries:`, `courses:` and/or `municipalities:` lists")
-        return []
-    items = []
-    for section, schema in _SCHEMAS.items():
-        for n, data in enumerate(raw.get(section) or []):
-            try:
-                items.append((section, schema.model_validate(data)))
-            except ValidationError as exc:
-                problems.extend(
-                    f"{path.name}: {section}.{n}.{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
-                    for error in exc.errors()
-                )
-    return items
+def _what_is_wrong(error: dict, schema: type[BaseModel]) -> str:
+    """One pydantic error as a coordinator reads it: the field, what is wrong, and what to write."""
+    loc = error["loc"]
+    if not loc:  # a rule about the whole item, worded as one
+        return error["msg"].removeprefix("Value error, ")
+    field = ".".join(str(step) for step in loc)
+    hint = _HINTS.get(field, "").format(today=date.today().isoformat())
+    value, kind = error.get("input"), error["type"]
+    if kind == "missing":
+        what = "is missing"
+    elif kind == "extra_forbidden":
+        what, hint = "is not a field dxbot knows", _closest_field(str(loc[-1]), schema if len(loc) == 1 else Source)
+    elif value is None or (kind == "string_too_short" and not str(value).strip()):
+        what = "is empty"
+    elif kind == "string_pattern_mismatch" and field == "id":
+        what, hint = f"{value!r} may hold only a-z, 0-9 and -", "e.g. id: it-helpdesk"
+    elif kind.startswith("date"):
+        what, hint = f"{value!r} is not a date", f"write it as YYYY-MM-DD, e.g. {loc[-1]}: 2026-12-01"
+    elif kind == "literal_error":
+        what, hint = f"{value!r} is not one of {error['ctx']['expected']}", "or leave it out"
+    elif kind in ("model_type", "dict_type") and len(loc) <= 1:
+        what, hint = "is not a mapping of fields", "write `name: value` lines under it"
+    else:
+        what = error["msg"].removeprefix("Value error, ")
+    return f"{field} {what} ({hint})" if hint else f"{field} {what}"
+
+
+def _closest_field(name: str, schema: type[BaseModel]) -> str:
+    close = difflib.get_close_matches(name, list(schema.model_fields), n=1)
+    return f"did you mean {close[0]}?" if close else "see the fields in README, Your own knowledge"

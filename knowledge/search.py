@@ -483,10 +483,10 @@ def _floored(weights: list[float]) -> list[float]:
 def _entry_texts(entry: Entry) -> dict[str, str]:
     return {
         "title": entry.title,
-        "title_en": entry.title_en,
+        "title_en": entry.title_en or "",
         "tags": "\n".join(entry.tags),  # a line break keeps one tag's words from running into the next
         "body": entry.body,
-        "summary_en": entry.summary_en,
+        "summary_en": entry.summary_en or "",
     }
 
 

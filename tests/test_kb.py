@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from pydantic import ValidationError
 
 from knowledge import kb
 from tests.cli_helpers import dxbot
@@ -37,15 +39,11 @@ def test_every_entry_names_the_document_that_says_it():
     assert all(e.as_of is None for e in knowledge.entries.values() if e.source.file == "004_49c64ad8f79fdc11.txt")
 
 
-def test_a_source_that_cannot_be_traced_is_refused(tmp_path: Path):
-    (tmp_path / "untraced.yaml").write_text(
-        OWN_ENTRY.replace(
-            "source: {file: yokosuka-internal.md, document: 横須賀市 研修案内}", "source: {document: 横須賀市 研修案内}"
-        )
-    )
-    with pytest.raises(kb.KnowledgeError) as error:
-        kb.load(tmp_path)
-    assert "publisher" in str(error.value)
+def test_a_shipped_entry_whose_source_cannot_be_traced_is_refused():
+    shipped = yaml.safe_load(OWN_ENTRY)["entries"][0]
+    assert kb.CuratedEntry.model_validate(shipped).source.file == "yokosuka-internal.md"
+    with pytest.raises(ValidationError, match="publisher"):
+        kb.CuratedEntry.model_validate({**shipped, "source": {"document": "横須賀市 研修案内"}})
 
 
 SEED_DIRS = [Path(__file__).resolve().parents[2] / "shared" / "seeds", Path("/work/shared/seeds")]
@@ -98,14 +96,20 @@ def test_the_five_kanagawa_courses_are_in_the_catalogue():
 def test_problems_are_all_listed(tmp_path: Path):
     (tmp_path / "broken.yaml").write_text(
         "entries:\n  - id: Bad Id\n    kind: rumour\n  - id: kanagawa-learning-path-2024\n"
-        "    kind: path\n    title: x\n    title_en: x\n    body: x\n    summary_en: x\n"
-        "    related: [nowhere]\n    source: {file: x, document: y}\n    as_of: 2024-01-01\n"
+        "    title: x\n    body: x\n    source: {file: x, document: y}\n    as_of: 2024-01-01\n"
+        "  - id: new-one\n    title: x\n    body: x\n    source: y\n    as_of: 2024-01-01\n"
+        "    related: [nowhere]\n"
     )
     with pytest.raises(kb.KnowledgeError) as error:
         kb.load(tmp_path)
     problems = "\n".join(error.value.problems)
-    assert "entries.0.id" in problems and "entries.0.kind" in problems
-    assert "duplicate id 'kanagawa-learning-path-2024'" in problems and "'nowhere'" in problems
+    assert "broken.yaml:2: entry 'Bad Id': id 'Bad Id' may hold only a-z, 0-9 and -" in problems
+    assert "broken.yaml:3: entry 'Bad Id': kind 'rumour' is not one of" in problems
+    assert (
+        "broken.yaml:4: entry 'kanagawa-learning-path-2024': id 'kanagawa-learning-path-2024' is already used in "
+        "knowledge/data/kb/kanagawa.yaml (choose another id)" in problems
+    )
+    assert "broken.yaml:14: entry 'new-one': related id 'nowhere' does not exist" in problems
 
 
 def test_a_deployment_adds_its_own_entries(tmp_path: Path):
