@@ -1,7 +1,8 @@
-"""`dxbot kb check|build`: the curated knowledge base (and a deployment's own entries in DXBOT_KB_DIR)."""
+"""`dxbot kb check|build|new`: the curated knowledge base (and a deployment's own entries in DXBOT_KB_DIR)."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -74,3 +75,42 @@ def build() -> None:
         f"search index of {len(opened.knowledge.entries)} entries saved in {directory} "
         f"({time.perf_counter() - started:.1f} s)"
     )
+
+
+@kb_cli.command("new")
+def new(
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="the new entry's id: a-z, 0-9 and -, e.g. it-helpdesk")],
+    title: Annotated[
+        str | None, typer.Option("--title", help="what the entry is about (default: a TODO to replace)")
+    ] = None,
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", metavar="DIR", help="the folder to write ID.yaml in (default: DXBOT_KB_DIR)"),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="the name or url of the document that says it (default: a TODO to replace)"),
+    ] = None,
+) -> None:
+    """Write a new entry of your own, DIR/ID.yaml, to fill in and check with `dxbot kb check`."""
+    from knowledge import kb
+
+    if not re.fullmatch(kb.ID_PATTERN, entry_id):
+        raise UserError(f"ID {entry_id!r} may hold only a-z, 0-9 and - (e.g. it-helpdesk)")
+    settings = load_settings()
+    folder = directory or settings.kb_dir
+    if folder is None:
+        raise UserError("no folder to write the entry in: set DXBOT_KB_DIR, or pass --dir DIR")
+    path = folder / f"{entry_id}.yaml"
+    if path.exists():
+        raise UserError(f"{path} already exists: edit it, or choose another ID")
+    if entry_id in kb.load().entries:
+        raise UserError(f"ID {entry_id!r} is already an entry shipped with dxbot: choose another ID")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(kb.own_entry_scaffold(entry_id, title, source, date.today()), encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {path} ({exc.strerror}): pass --dir a folder you can write to") from exc
+    typer.echo(f"wrote {path}")
+    reads = "" if folder == settings.kb_dir else f" with DXBOT_KB_DIR={folder}"
+    typer.echo(f"next: edit it (replace every TODO), then run dxbot kb check{reads}")

@@ -5,9 +5,10 @@ problem reported as one line: `file:line: entry 'id': field what is wrong (what 
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -138,6 +139,27 @@ PLACEHOLDER_LEFT = "still says TODO"
 
 def _is_placeholder(text: object) -> bool:
     return isinstance(text, str) and text.strip().startswith(PLACEHOLDER)
+
+
+def own_entry_scaffold(entry_id: str, title: str | None, source: str | None, today: date) -> str:
+    """The YAML file `dxbot kb new` writes: one OwnEntry whose TODOs `kb check` points at until they are replaced
+    (so a forgotten one is never an answer members get)."""
+    quoted = [json.dumps(text, ensure_ascii=False) if text else None for text in (title, source)]
+    return f"""\
+# {entry_id}: 自治体独自のナレッジ / a deployment's own entry (`dxbot kb new`)
+# {PLACEHOLDER} と書かれた所を書き換えて、`dxbot kb check` で確かめてください。
+# Replace every {PLACEHOLDER}, then run `dxbot kb check`. The fields: README, "Your own knowledge".
+entries:
+  - id: {entry_id}
+    title: {quoted[0] or PLACEHOLDER + " 何についての情報か"}  # 何についての情報か / what it is about
+    body: |  # 職員への答えとして表示されます / the answer members get, as written
+      {PLACEHOLDER} ここに答えを書いてください
+    source: {quoted[1] or PLACEHOLDER + " 資料名"}  # 書いてある資料の名前かURL / the document's name or url
+    as_of: {today.isoformat()}  # いつ時点の情報か / the date its facts hold
+    # 任意 / optional:
+    # review_by: {(today + timedelta(days=365)).isoformat()}  # 見直す日 / check again by
+    # tags: [言い換え, 略称]  # 質問に使われそうな言葉 / words members may ask with
+"""
 
 
 class Course(_Strict):
