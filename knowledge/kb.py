@@ -64,7 +64,7 @@ class Entry(_Strict):
     title: str = Field(min_length=1)
     body: str = Field(min_length=1)
     source: Source
-    kind: Kind | None = None  # only "subsidy" (the calculator's caveats) and "about" (no document) change answers
+    kind: Kind | None = None  # only "subsidy" changes answers (the calculator's caveats); "about" needs no document
     title_en: str | None = Field(default=None, min_length=1)  # without it, English answers show the title
     summary_en: str | None = Field(default=None, min_length=1)  # and the body
     tags: tuple[str, ...] = ()
