@@ -291,7 +291,9 @@ def _reference_problems(entry: Entry, entries: Mapping[str, Entry], origin: _Ori
     if entry.superseded_by is not None and entry.superseded_by not in entries:
         problems.append(origin.problem(("superseded_by",), f"superseded_by {entry.superseded_by!r} does not exist"))
     if entry.superseded_by is not None and entry.effective_until is None:
-        problems.append(origin.problem(("superseded_by",), "needs the effective_until it is superseded after"))
+        problems.append(
+            origin.problem(("superseded_by",), "superseded_by needs the effective_until it is superseded after")
+        )
     return problems
 
 
@@ -355,7 +357,9 @@ class _DataFile:
             problems.append(f"{where}: not valid YAML: {getattr(exc, 'problem', None) or exc} (check indentation)")
             return None
         except ValueError as exc:  # YAML reads 2026-13-01 as a date, and fails on it
-            problems.append(f"{self.name}:{self._impossible_date_line()}: {exc} (write a date that exists, YYYY-MM-DD)")
+            line = self._impossible_date_line()
+            where = f"{self.name}:{line}" if line else self.name
+            problems.append(f"{where}: {exc} (write a date that exists, YYYY-MM-DD)")
             return None
         if not isinstance(raw, dict) or set(raw) - set(SECTIONS):
             problems.append(
