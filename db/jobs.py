@@ -21,6 +21,8 @@ class NewJob:
     lane: str
     kind: str
     payload: dict[str, Any] = field(default_factory=dict)
+    team_id: str | None = None  # the workspace it works for (bot/jobs.py fills it in from the request)
+    enterprise_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class ClaimedJob:
     kind: str
     payload: dict[str, Any]
     attempts: int  # including this one
+    team_id: str | None = None
+    enterprise_id: str | None = None
 
 
 def enqueue(session: Session, job: NewJob, now: datetime, *, event_id: str | None = None) -> int | None:
@@ -39,7 +43,15 @@ def enqueue(session: Session, job: NewJob, now: datetime, *, event_id: str | Non
     if event_id is not None and not repo.claim_event(session, event_id):
         return None
     row = Job(
-        lane=job.lane, kind=job.kind, payload=job.payload, state="queued", attempts=0, run_after=now, created_at=now
+        lane=job.lane,
+        kind=job.kind,
+        payload=job.payload,
+        state="queued",
+        attempts=0,
+        run_after=now,
+        created_at=now,
+        team_id=job.team_id,
+        enterprise_id=job.enterprise_id,
     )
     session.add(row)
     session.flush()
@@ -70,7 +82,15 @@ def claim(session: Session, lane: str, kinds: Collection[str], now: datetime, le
         return None
     row.state, row.attempts, row.lease_until = "running", row.attempts + 1, now + lease
     session.flush()
-    return ClaimedJob(id=row.id, lane=row.lane, kind=row.kind, payload=dict(row.payload), attempts=row.attempts)
+    return ClaimedJob(
+        id=row.id,
+        lane=row.lane,
+        kind=row.kind,
+        payload=dict(row.payload),
+        attempts=row.attempts,
+        team_id=row.team_id,
+        enterprise_id=row.enterprise_id,
+    )
 
 
 def _held(job: ClaimedJob):

@@ -33,7 +33,7 @@ NAMING_CONVENTION = {
 }
 
 # The newest migration (db/migrations/versions): commands check the database is at it before they use it.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 ROLES = ("learner", "coordinator", "admin")
 TRACKS = ("ict", "business", "common")
 REQUIREMENTS = ("required", "recommended")
@@ -290,3 +290,17 @@ class Job(Base):
     lease_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     error: Mapped[str | None] = mapped_column(Text)
+    # The workspace whose request queued the job: in OAuth mode its installation's token does the job's calls.
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class InstallationMunicipality(Base):
+    """A municipality whose staff use the workspace `team_id` (an OAuth installation); a workspace may host several
+    municipalities. Removed with the installation when the app is uninstalled."""
+
+    __tablename__ = "installation_municipalities"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True)
+    mapped_at: Mapped[datetime]

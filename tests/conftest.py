@@ -23,7 +23,7 @@ from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.settings import database_url as usable_database_url
 from bot.wsgi import create_wsgi_app
-from db import migrate, repo
+from db import migrate, repo, slack_tables
 from db.models import Base
 from tests.fakes.openai import FakeOpenAI, start_fake_openai
 from tests.fakes.signed import SignedSlack
@@ -118,13 +118,14 @@ def services(database_url, fake_slack) -> Iterator[Services]:
 
 @pytest.fixture(autouse=True)
 def clean_state(request) -> None:
-    """Empty every table (and the fake's call log) before each test that uses the database."""
+    """Empty every table, slack_sdk's installations too (and the fake's call log), before each test that uses the
+    database."""
     if "services" not in request.fixturenames:
         return
     services: Services = request.getfixturevalue("services")
     request.getfixturevalue("fake_slack").reset()
     with services.db.scope() as session:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in (*reversed(Base.metadata.sorted_tables), *slack_tables.metadata.sorted_tables):
             session.execute(table.delete())
     services.sync_courses()
 

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from db import slack_tables
 from db.models import Base
 
 config = context.config
@@ -9,7 +10,7 @@ connection = config.attributes["connection"]
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=[Base.metadata, slack_tables.metadata],
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
 )
