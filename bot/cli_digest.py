@@ -80,15 +80,15 @@ def send(
     have it are skipped (use --force to post again); an unfinished thread is completed; exits 1 if any
     channel failed.
     """
-    from bot.app import web_client
+    from bot.app import digest_client
     from bot.digest import send_digest
 
     built = load_services()
     chosen = _week(week, built.settings, finished=True)
-    built.settings.require("SLACK_BOT_TOKEN")
+    built.settings.require_bot_tokens(digest=True)
     if chosen.shift(1).monday > datetime.now(built.settings.tz).date():
         typer.echo(f"note: {chosen.label} is not over yet; Monday's run will skip channels that have it.", err=True)
-    results = send_digest(built, web_client(built.settings), chosen, force=force)
+    results = send_digest(built, digest_client(built), chosen, force=force)
     for result in results:
         typer.echo(
             f"{chosen.label} {result.channel}: {result.state} {result.message_ts or result.error or ''}".rstrip()

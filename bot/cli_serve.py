@@ -53,7 +53,8 @@ def serve(
     from bot.server import run_gunicorn
 
     settings = load_settings()
-    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    settings.require_bot_tokens()
+    settings.require("SLACK_SIGNING_SECRET")
     run_gunicorn(settings, host, port or settings.port)
 
 
@@ -62,5 +63,6 @@ def socket() -> None:
     from bot.server import run_socket_mode
 
     settings = load_settings()
-    settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    settings.require_bot_tokens()
+    settings.require("SLACK_APP_TOKEN")
     run_socket_mode(settings)

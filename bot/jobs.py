@@ -18,9 +18,12 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
@@ -47,18 +50,56 @@ class Permanent(Exception):
     """A job that cannot succeed however often it is tried (an expired response_url, a bad request)."""
 
 
+@dataclass(frozen=True)
+class Workspace:
+    """The installation a request came through, and whose token (in OAuth mode) its jobs use."""
+
+    team_id: str | None
+    enterprise_id: str | None = None
+
+
+# Set by the app around each request (bot/app.py), so that every job an ack queues, in whichever handler, belongs
+# to the request's workspace: listeners run in the thread that received the request (process_before_response).
+_requesting: ContextVar[Workspace | None] = ContextVar("requesting", default=None)
+
+
+@contextmanager
+def working_for(workspace: Workspace) -> Iterator[None]:
+    token = _requesting.set(workspace)
+    try:
+        yield
+    finally:
+        _requesting.reset(token)
+
+
+def _belonging(job: NewJob, workspace: Workspace | None) -> NewJob:
+    if job.team_id is not None or job.enterprise_id is not None or workspace is None:
+        return job
+    return replace(job, team_id=workspace.team_id, enterprise_id=workspace.enterprise_id)
+
+
 @dataclass
 class JobContext:
-    """What a running job sees: the shared services, a Web API client with retries, and its own record."""
+    """What a running job sees: the shared services, a Web API client with retries for its workspace, and its
+    own record."""
 
     services: Services
-    client: WebClient
+    clients: Callable[[Workspace], WebClient]
     job: ClaimedJob
     payload: dict = field(init=False)
     follow_ups: list[NewJob] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.payload = dict(self.job.payload)
+
+    @property
+    def workspace(self) -> Workspace:
+        return Workspace(self.job.team_id, self.job.enterprise_id)
+
+    @cached_property
+    def client(self) -> WebClient:
+        """Made when first used: a job whose workspace has no installation fails there (NotInstalled)."""
+        return self.clients(self.workspace)
 
     def save(self, session: Session | None = None, **progress) -> None:
         """Remember what is done (a posted placeholder, a logged question), so a retry does not repeat it; in
@@ -70,8 +111,8 @@ class JobContext:
             self.services.db.run(lambda own: queue.save_progress(own, self.job, self.payload))
 
     def then(self, job: NewJob) -> None:
-        """Queue `job` when (and only if) this one finishes."""
-        self.follow_ups.append(job)
+        """Queue `job` when (and only if) this one finishes; it works for the same workspace."""
+        self.follow_ups.append(_belonging(job, self.workspace))
 
 
 @dataclass(frozen=True)
@@ -91,7 +132,9 @@ class JobQueue:
         event.listen(db.sessions, "after_transaction_end", self._ring)
 
     def add(self, session: Session, job: NewJob, *, event_id: str | None = None) -> int | None:
-        """Queue `job` in the caller's unit of work (None: a retried Slack event that is queued already)."""
+        """Queue `job` in the caller's unit of work (None: a retried Slack event that is queued already), for the
+        workspace of the request being acknowledged."""
+        job = _belonging(job, _requesting.get())
         job_id = queue.enqueue(session, job, self._now(), event_id=event_id)
         if job_id is not None:
             session.info.setdefault("ring", set()).add(job.lane)
@@ -122,12 +165,19 @@ class JobQueue:
 
 
 class Lanes:
-    """This process's worker threads: `sizes[lane]` per lane, each claiming one job at a time."""
+    """This process's worker threads: `sizes[lane]` per lane, each claiming one job at a time. `clients` gives
+    the Web API client for a job's workspace."""
 
-    def __init__(self, services: Services, kinds: dict[str, JobKind], client: WebClient, sizes: dict[str, int]):
+    def __init__(
+        self,
+        services: Services,
+        kinds: dict[str, JobKind],
+        clients: Callable[[Workspace], WebClient],
+        sizes: dict[str, int],
+    ):
         self._services = services
         self._kinds = kinds
-        self._client = client
+        self._clients = clients
         self._sizes = sizes
         self._lease = timedelta(seconds=services.settings.job_lease_seconds)
         self._stopping = threading.Event()
@@ -190,7 +240,7 @@ class Lanes:
 
     def _run(self, job: ClaimedJob) -> None:
         kind = self._kinds[job.kind]
-        context = JobContext(self._services, self._client, job)
+        context = JobContext(self._services, self._clients, job)
         if job.attempts > MAX_ATTEMPTS:  # it took its worker down every time
             self._give_up(context, kind, "too many attempts")
             return

@@ -12,7 +12,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecution
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.app import web_client
+from bot.app import digest_client
 from bot.digest import send_digest, shared_channel
 from bot.services import Services
 from bot.settings import ConfigError, Settings
@@ -85,7 +85,7 @@ def send_last_week(services: Services, trigger: CronTrigger) -> None:
     scheduled = missed_run(trigger, services.now().astimezone(services.settings.tz)) or services.now()
     week = Week.containing(scheduled, services.settings.tz).shift(-1)
     log.info("sending the digest of %s", week.label)
-    for result in send_digest(services, web_client(services.settings), week):  # retries when rate-limited
+    for result in send_digest(services, digest_client(services), week):  # retries when rate-limited
         log.info("digest %s → %s: %s %s", week.label, result.channel, result.state, result.error or "")
 
 
@@ -107,7 +107,7 @@ def run(services: Services) -> None:
     (PID 1 in a container has no default action for it) exits cleanly once a digest run in hand has finished (its
     worker thread is waited for); a run cut off harder is finished by the next start, never posted twice."""
     signal.signal(signal.SIGTERM, _stop)
-    services.settings.require("SLACK_BOT_TOKEN")
+    services.settings.require_bot_tokens(digest=True)
     shared_channel(services.settings)
     scheduler = build_scheduler(services)
 

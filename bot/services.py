@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -21,6 +22,9 @@ from knowledge.courses import Catalogue, Listing
 from knowledge.llm import ChatModel
 from knowledge.search import SearchIndex
 from knowledge.subsidy import Edition, load_editions
+
+if TYPE_CHECKING:
+    from bot.installations import Installations
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,7 @@ class Services:
     opened: store.Opened
     editions: list[Edition]
     jobs: JobQueue
+    installations: Installations | None = None  # OAuth mode: the workspaces' tokens; None with SLACK_BOT_TOKEN
     _catalogue: _Latest = field(default_factory=_Latest)
 
     @property
@@ -123,4 +128,13 @@ def build_services(settings: Settings, *, create_database: bool = False) -> Serv
         opened=opened,
         editions=load_editions(),
         jobs=JobQueue(db, now=lambda: datetime.now(UTC)),
+        installations=_installations(settings, db),
     )
+
+
+def _installations(settings: Settings, db: Database) -> Installations | None:
+    if not settings.oauth:
+        return None
+    from bot.installations import Installations  # slack_sdk's stores: only for OAuth mode
+
+    return Installations(settings, db)

@@ -16,6 +16,7 @@ DEFAULT_DIGEST_CRON = "0 9 * * mon"
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{8,20}")  # a public or private channel, as Slack names it
+TEAM_ID = re.compile(r"T[A-Z0-9]{6,20}")  # a workspace, as Slack names it
 # PostgreSQL as Heroku-style platforms and libpq write it; dxbot's driver is psycopg 3.
 POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+psycopg")
 
@@ -29,9 +30,12 @@ class Settings:
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
+    slack_client_id: str | None = None  # with the secret: OAuth install mode, one bot token per workspace
+    slack_client_secret: str | None = field(default=None, repr=False)
     slack_api_url: str = DEFAULT_SLACK_API_URL
     database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
     digest_channel: str | None = None
+    digest_team: str | None = None  # OAuth mode: the workspace whose installation posts the digest
     digest_cron: str = DEFAULT_DIGEST_CRON
     tz_name: str = "Asia/Tokyo"
     openai_api_key: str | None = field(default=None, repr=False)
@@ -57,6 +61,11 @@ class Settings:
     log_level: str = "INFO"
 
     @property
+    def oauth(self) -> bool:
+        """Several workspaces, each with the bot token its installation stored; else SLACK_BOT_TOKEN alone."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.tz_name)
 
@@ -65,6 +74,14 @@ class Settings:
         for name in names:
             if not getattr(self, name.lower().removeprefix("dxbot_")):
                 raise ConfigError(f"{name} is not set: export it (or put it in .env) and try again.")
+
+    def require_bot_tokens(self, *, digest: bool = False) -> None:
+        """SLACK_BOT_TOKEN, unless the installations hold the tokens (OAuth mode); then posting the digest needs
+        DXBOT_DIGEST_TEAM, the workspace of the shared channel."""
+        if not self.oauth:
+            self.require("SLACK_BOT_TOKEN")
+        elif digest:
+            self.require("DXBOT_DIGEST_TEAM")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> Settings:
@@ -75,9 +92,12 @@ class Settings:
             slack_bot_token=get("SLACK_BOT_TOKEN"),
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
             slack_app_token=get("SLACK_APP_TOKEN"),
+            slack_client_id=get("SLACK_CLIENT_ID"),
+            slack_client_secret=get("SLACK_CLIENT_SECRET"),
             slack_api_url=_with_trailing_slash(get("SLACK_API_URL") or DEFAULT_SLACK_API_URL),
             database_url=database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             digest_channel=_channel("DXBOT_DIGEST_CHANNEL", get("DXBOT_DIGEST_CHANNEL")),
+            digest_team=_team("DXBOT_DIGEST_TEAM", get("DXBOT_DIGEST_TEAM")),
             digest_cron=get("DXBOT_DIGEST_CRON") or DEFAULT_DIGEST_CRON,
             tz_name=_valid_tz(get("DXBOT_TZ") or "Asia/Tokyo"),
             openai_api_key=get("OPENAI_API_KEY"),
@@ -126,6 +146,18 @@ def valid_channel_id(text: str) -> bool:
 def _channel(name: str, raw: str | None) -> str | None:
     if raw is not None and not valid_channel_id(raw):
         raise ConfigError(f"{name}={raw!r} is not a channel ID: copy it from the channel's details (like C0123456789).")
+    return raw
+
+
+def valid_team_id(text: str) -> bool:
+    return bool(TEAM_ID.fullmatch(text))
+
+
+def _team(name: str, raw: str | None) -> str | None:
+    if raw is not None and not valid_team_id(raw):
+        raise ConfigError(
+            f"{name}={raw!r} is not a workspace ID: `dxbot installations list` shows them (like T0123456789)."
+        )
     return raw
 
 

@@ -1,5 +1,6 @@
 """The WSGI application gunicorn serves: Slack's requests at /slack/events, liveness at /healthz (the process
-answers) and readiness at /readyz (the database is reachable and migrated, the knowledge base loaded).
+answers) and readiness at /readyz (the database is reachable and migrated, the knowledge base loaded); in OAuth
+mode also bolt's own install pages, GET /slack/install and GET /slack/oauth_redirect.
 
 This edge reads each request's body once, checks its signature once and parses it once, then hands bolt the
 parsed request. Bolt alone would parse before it verifies (so an unsigned or malformed body ends in a 500 with
@@ -45,6 +46,8 @@ def create_wsgi_app(services: Services):
             if problem is None:
                 return _answer(start_response, "200 OK", "ready")
             return _answer(start_response, "503 Service Unavailable", f"not ready: {problem}")
+        if app.oauth_flow is not None and path in (app.oauth_flow.install_path, app.oauth_flow.redirect_uri_path):
+            return _install(app, environ, start_response)
         if path != SLACK_PATH:
             return _answer(start_response, "404 Not Found", "not found")
         if environ.get("REQUEST_METHOD") != "POST":
@@ -76,6 +79,26 @@ def create_wsgi_app(services: Services):
         return answer.get_body()
 
     return application
+
+
+def _install(app, environ, start_response) -> list[bytes]:
+    """bolt's OAuth flow: the install link (a state cookie, then Slack's consent page) and Slack's redirect back,
+    which checks that state and stores the workspace's installation."""
+    if environ.get("REQUEST_METHOD") != "GET":
+        return _answer(start_response, "405 Method Not Allowed", "use GET", [("Allow", "GET")])
+    flow = app.oauth_flow
+    request = BoltRequest(
+        body="", query=environ.get("QUERY_STRING", ""), headers=WsgiHttpRequest(environ).get_headers()
+    )
+    started = time.perf_counter()
+    if environ.get("PATH_INFO") == flow.install_path:
+        response = flow.handle_installation(request)
+    else:
+        response = flow.handle_callback(request)
+    log.info("GET %s: %s in %.0f ms", environ.get("PATH_INFO"), response.status, 1000 * (time.perf_counter() - started))
+    answer = WsgiHttpResponse(status=response.status, headers=response.headers, body=response.body)
+    start_response(answer.status, answer.get_headers())
+    return answer.get_body()
 
 
 def _is_ssl_check(body: str) -> bool:

@@ -7,9 +7,9 @@ from bot.jobs import JobKind
 
 
 def register_all(app: App) -> None:
-    from handlers import ask, assistant, commands, events, home, learning, sharing
+    from handlers import ask, assistant, commands, events, home, installations, learning, sharing
 
-    for surface in (commands, learning, ask, events, assistant, home, sharing):
+    for surface in (commands, learning, ask, events, assistant, home, sharing, installations):
         surface.register(app)
 
 

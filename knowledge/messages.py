@@ -50,6 +50,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "入力を読み取れませんでした（空、または長すぎるようです。{limit}文字以内でお願いします）。",
         "en": "I couldn't read that (it was empty or too long; please keep it under {limit} characters).",
     },
+    "not_installed": {
+        "ja": "dxbot はこのワークスペースにまだインストールされていないか、アンインストールされました。"
+        "ワークスペースの管理者に、dxbot をもう一度インストールするようお伝えください。",
+        "en": "dxbot is not installed in this workspace (or was uninstalled). "
+        "Please ask your workspace's admin to install it again.",
+    },
     "sorry_error": {
         "ja": "申し訳ありません。いま処理できませんでした。少し時間をおいてもう一度お試しください。"
         "同じ記録が二重になることはありません。",
