@@ -5,10 +5,12 @@ Like bolt-python's own test servers, but on port 0. Tests queue canned failures 
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -29,6 +31,7 @@ class FakeSlack:
     replies: dict[str, list[dict]] = field(default_factory=dict)  # conversations.replies per thread ts
     socket_mode_url: str | None = None  # what apps.connections.open hands out
     channels: dict[str, list[dict]] = field(default_factory=dict)  # top-level posts, for conversations.history
+    workspaces: dict[str, dict] = field(default_factory=dict)  # by OAuth code and by bot token: who installs
     _failures: dict[str, list[tuple[int, dict, dict]]] = field(default_factory=dict)
     _delays: dict[str, list[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -44,6 +47,18 @@ class FakeSlack:
 
     def response_url(self, name: str = "r1") -> str:
         return f"{self.base_url}/response/{name}"
+
+    def add_workspace(self, team_id: str, name: str) -> str:
+        """A workspace about to install the app: returns the code Slack's consent page hands its browser, which
+        oauth.v2.access exchanges for a bot token of its own (auth.test then answers for that workspace)."""
+        workspace = {"id": team_id, "name": name, "token": f"xoxb-{team_id}-{uuid.uuid4().hex[:12]}"}
+        with self._lock:
+            self.workspaces[f"code-{team_id}"] = self.workspaces[workspace["token"]] = workspace
+        return f"code-{team_id}"
+
+    def token_of(self, call: Call) -> str:
+        """The token a call was made with (slack_sdk sends it as a bearer token)."""
+        return call.headers.get("Authorization", "").removeprefix("Bearer ") or call.args.get("token", "")
 
     def fail_next(self, method: str, error: str, status: int = 200, headers: dict | None = None, times: int = 1):
         """The next `times` calls of `method` answer {"ok": false, "error": error} (or an HTTP status)."""
@@ -102,6 +117,7 @@ class FakeSlack:
             self._delays.clear()
             self.replies.clear()
             self.channels.clear()
+            self.workspaces.clear()
 
     # --- called by the request handler ---
 
@@ -120,7 +136,9 @@ class FakeSlack:
         ts = f"{int(time.time())}.{next(self._ts):06d}"  # like Slack's: seconds, then a unique suffix
         match call.method:
             case "auth.test":
-                return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "dxbot"}
+                return self._auth_test(self.token_of(call))
+            case "oauth.v2.access":
+                return self._oauth_access(args, _basic_auth(call.headers))
             case "chat.postMessage":
                 message = {"ts": ts, "text": args.get("text"), "metadata": _json(args.get("metadata"))}
                 if args.get("thread_ts"):  # found again by conversations.replies, like Slack's
@@ -149,6 +167,49 @@ class FakeSlack:
             case "users.info":
                 return {"ok": True, "user": {"id": args.get("user"), "name": "staff", "real_name": "Staff Member"}}
         return {"ok": True}
+
+    def _auth_test(self, token: str) -> dict:
+        workspace = self.workspaces.get(token)
+        team_id = workspace["id"] if workspace else "T1"  # any other token: the single workspace of most tests
+        return {
+            "ok": True,
+            "url": f"https://{team_id.lower()}.slack.com/",
+            "team": workspace["name"] if workspace else "dx",
+            "user": "dxbot",
+            "team_id": team_id,
+            "user_id": f"U{team_id}BOT" if workspace else "UBOT",
+            "bot_id": f"B{team_id}" if workspace else "BBOT",
+            "is_enterprise_install": False,
+        }
+
+    def _oauth_access(self, args: dict, client: tuple[str, str] | None) -> dict:
+        """Like Slack's oauth.v2.access for a bot-only install (no user scopes asked); the app's client id and
+        secret come as HTTP basic auth, as slack_sdk sends them."""
+        workspace = self.workspaces.get(args.get("code"))
+        if client is None:
+            return {"ok": False, "error": "invalid_client_id"}
+        if workspace is None:
+            return {"ok": False, "error": "invalid_code"}
+        return {
+            "ok": True,
+            "app_id": "A1",
+            "authed_user": {"id": "UINSTALLER"},
+            "scope": "app_mentions:read,chat:write,commands",
+            "token_type": "bot",
+            "access_token": workspace["token"],
+            "bot_user_id": f"U{workspace['id']}BOT",
+            "team": {"id": workspace["id"], "name": workspace["name"]},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+
+def _basic_auth(headers: dict[str, str]) -> tuple[str, str] | None:
+    scheme, _, encoded = headers.get("Authorization", "").partition(" ")
+    if scheme != "Basic":
+        return None
+    client_id, _, secret = base64.b64decode(encoded).decode().partition(":")
+    return client_id, secret
 
 
 def _json(value):
