@@ -7,6 +7,7 @@ on Slack or on a response_url runs there; that is the lanes' work (bot/jobs.py).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
@@ -30,6 +31,7 @@ from knowledge.messages import t
 log = logging.getLogger(__name__)
 
 ACK_CALL_TIMEOUT = 2  # seconds: the one Web API call an ack makes (views.open) must leave room in Slack's 3
+INSTALL_PATH, REDIRECT_PATH = "/slack/install", "/slack/oauth_redirect"  # OAuth mode's pages (bot/wsgi.py)
 # What an OAuth install asks for: manifest.yaml's bot scopes (tests/test_oauth.py holds the two together).
 BOT_SCOPES = (
     "app_mentions:read",
@@ -58,7 +60,7 @@ def web_client(settings: Settings, token: str | None = None) -> WebClient:
     return client
 
 
-def workspace_client(services: Services):
+def workspace_client(services: Services) -> Callable[[Workspace], WebClient]:
     """The client for a workspace's work after the ack: SLACK_BOT_TOKEN's, or its installation's token."""
     settings, installations = services.settings, services.installations
     if installations is None:
@@ -117,6 +119,8 @@ def _tokens(services: Services) -> dict:
             scopes=list(BOT_SCOPES),
             installation_store=installations.store,
             state_store=installations.states,
+            install_path=INSTALL_PATH,
+            redirect_uri_path=REDIRECT_PATH,
             install_page_rendering_enabled=False,  # /slack/install goes straight to Slack's consent page
         ),
         authorize=_InstalledBot(services),

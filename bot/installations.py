@@ -91,8 +91,8 @@ class Installations:
             self.store.delete_all(enterprise_id=workspace.enterprise_id, team_id=workspace.team_id)
             if workspace.team_id is not None:
                 self._db.run(lambda session: repo.unmap_installation(session, workspace.team_id))
-            with self._lock:
-                self._bots.pop(workspace, None)
+            with self._lock:  # all of it: an organisation's bot is cached under each of its workspaces
+                self._bots.clear()
             log.info("forgot the installation of %s", workspace.team_id or workspace.enterprise_id)
 
     def _find(self, workspace: Workspace) -> Bot | None:

@@ -232,3 +232,8 @@ def test_oauth_mode_is_switched_on_by_the_client_id_and_secret():
 def test_the_install_asks_for_the_manifests_scopes():
     scopes = yaml.safe_load(MANIFEST.read_text())["oauth_config"]["scopes"]["bot"]
     assert tuple(scopes) == BOT_SCOPES
+
+
+def test_single_token_mode_serves_no_install_pages(app_url):
+    assert get(app_url, "/slack/install").status == 404
+    assert get(app_url, "/slack/oauth_redirect?code=x&state=y").status == 404
