@@ -32,10 +32,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     PORT=3000
 USER ${UID}:${UID}
 WORKDIR /srv/dxbot
-# The knowledge base's search index and matplotlib's font cache, built now so a container starts without them.
+# The knowledge base's search index, built now so a container starts without it.
 # The index is named by a fingerprint of the files in /opt/venv: a DXBOT_KB_DIR mounted later (or a volume on
 # /var/cache/dxbot holding another release's index) makes the first process, normally `dxbot db upgrade`, build anew.
-RUN dxbot kb build && python -c "import matplotlib.font_manager"
+RUN dxbot kb build
 EXPOSE 3000
 # /readyz: 200 once the database is migrated and reachable and the knowledge base is loaded. No curl in slim: urllib,
 # with no proxy (HTTP_PROXY may be set for Slack and OpenAI, and must not catch this loopback request).

@@ -22,8 +22,8 @@ from tests.cli_helpers import DXBOT
 
 MIXED = ("done ITパスポート", "progress", "ask ITパスポートの講座は？", "done 基本情報", "ask 助成率は？")
 QUESTION = "ITパスポートの講座は？"
-RSS_GOAL_MB = 200.0
-COLD_GOAL = 1.5
+RSS_GOAL_MB = 150.0
+COLD_GOAL = 1.0
 
 
 def main(argv: Sequence[str] | None = None) -> list[Figure]:

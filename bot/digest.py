@@ -8,8 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from PIL import Image, ImageDraw, ImageFont
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -24,8 +23,13 @@ from knowledge.messages import t
 log = logging.getLogger(__name__)
 
 CHART_WEEKS = 8
-CHART_TOP = 10  # the default colour cycle has ten colours: "others" gets a grey of its own
+CHART_TOP = 10  # ten colours below: "others" gets a grey of its own
+# Tableau's ten colours (matplotlib's default cycle), with its grey swapped for navy so "others" stands alone.
+CHART_COLOURS = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#393b79"
+)  # fmt: skip
 OTHERS_COLOUR = "#c8c8c8"
+CHART_SIZE = (1000, 500)  # pixels
 SLACK_FAILURES = (SlackClientError, OSError)  # an API error, or the network
 CHANNEL_ERRORS = ("channel_not_found", "not_in_channel", "is_archived")
 POST_EVENT = "dxbot_digest"  # message metadata that marks a digest post
@@ -207,20 +211,60 @@ def weekly_chart(
     if len(ranked) > CHART_TOP:
         others = [sum(column) for column in zip(*(counts for _, _, counts in ranked[CHART_TOP:]), strict=True)]
         series.append((t("digest_chart_others"), others, OTHERS_COLOUR))
-    figure = Figure(figsize=(9, 4.5), dpi=100)
-    axes = figure.subplots()
     ticks = [f"W{w.monday.isocalendar().week:02d}" for w in weeks]
-    bottom = [0] * len(weeks)
-    for label, counts, colour in series:
-        axes.bar(ticks, counts, bottom=bottom, label=label, color=colour)
-        bottom = [a + b for a, b in zip(bottom, counts, strict=True)]
-    axes.set_title(t("digest_chart_title"))
-    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    FigureCanvasAgg(figure).print_png(buffer)
+    png = _stacked_bars(t("digest_chart_title"), ticks, series)
     legend = "、".join(f"{_label(names.get(m), m)}={names[m].name}" for _, m, _ in ranked[:CHART_TOP] if m in names)
-    return buffer.getvalue(), legend
+    return png, legend
+
+
+def _stacked_bars(title: str, ticks: list[str], series: list[tuple[str, list[int], str | None]]) -> bytes:
+    """A PNG of stacked bars, one per tick, the first series at the bottom; y gridlines with their counts, the
+    legend on the right in the series' order (the largest first). Pillow's own font: ASCII text only."""
+    width, height = CHART_SIZE
+    image = Image.new("RGB", CHART_SIZE, "white")
+    draw = ImageDraw.Draw(image)
+    title_font, font = ImageFont.load_default(size=20), ImageFont.load_default(size=14)
+    legend_width = 24 + max(draw.textlength(label, font=font) for label, _, _ in series) + 24
+    left, top, right, bottom = 60, 50, width - legend_width - 16, height - 40
+    totals = [sum(column) for column in zip(*(counts for _, counts, _ in series), strict=True)]
+    step = _tick_step(max(totals))
+    y_max = step * -(-max(totals) // step)  # the top gridline at or above the tallest bar
+
+    def y(value: float) -> float:
+        return bottom - (bottom - top) * value / y_max
+
+    draw.text(((left + right) / 2, top / 2), title, fill="black", font=title_font, anchor="mm")
+    for value in range(0, y_max + 1, step):
+        draw.line([(left, y(value)), (right, y(value))], fill="#e0e0e0" if value else "#404040", width=1)
+        draw.text((left - 8, y(value)), str(value), fill="#404040", font=font, anchor="rm")
+    slot = (right - left) / len(ticks)
+    for n, tick in enumerate(ticks):
+        x0, x1 = left + slot * (n + 0.2), left + slot * (n + 0.8)
+        stacked = 0
+        for index, (_, counts, colour) in enumerate(series):
+            if counts[n]:
+                fill = colour or CHART_COLOURS[index % len(CHART_COLOURS)]
+                draw.rectangle([(x0, y(stacked + counts[n])), (x1, y(stacked))], fill=fill)
+                stacked += counts[n]
+        draw.text(((x0 + x1) / 2, bottom + 8), tick, fill="#404040", font=font, anchor="mt")
+    row = 22
+    for index, (label, _, colour) in enumerate(series):
+        x, y_row = right + 24, top + row * index
+        draw.rectangle([(x, y_row + 3), (x + 14, y_row + 17)], fill=colour or CHART_COLOURS[index % len(CHART_COLOURS)])
+        draw.text((x + 22, y_row + 10), label, fill="black", font=font, anchor="lm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _tick_step(highest: int) -> int:
+    """1, 2 or 5 times a power of ten: at most five gridlines above zero."""
+    scale = 1
+    while True:
+        for step in (scale, 2 * scale, 5 * scale):
+            if -(-highest // step) <= 5:
+                return step
+        scale *= 10
 
 
 def _label(place: MunicipalityWeek | None, municipality_id: int) -> str:

@@ -26,8 +26,6 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, SessionTransaction
@@ -38,6 +36,9 @@ from db.models import JOB_LANES
 from db.session import Database
 
 if TYPE_CHECKING:
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
     from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -311,6 +312,8 @@ def slack_refused(error: SlackApiError) -> bool:
 def _may_pass(exc: Exception) -> bool:
     """Worth another try: the database or network unreachable, or Slack busy or briefly broken. Not a bug, a
     refusal, or data the database will never take (DataError, IntegrityError: the same again next time)."""
+    from slack_sdk.errors import SlackApiError  # here: `dxbot ask` builds the queue, never a Slack client
+
     if isinstance(exc, SlackApiError):
         return not slack_refused(exc)
     if isinstance(exc, DBAPIError):

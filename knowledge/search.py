@@ -38,6 +38,7 @@ from knowledge.kb import DATA_DIR, Entry, Knowledge, YamlLoader
 from knowledge.text import compact, fold, is_japanese
 
 SYNONYMS_FILE = DATA_DIR / "synonyms.yaml"
+SUDACHI_DICT = "core"  # the SudachiDict package that cuts words; a saved index names it (knowledge/store.py)
 
 ENTRY_FIELDS = {"title": 3.0, "title_en": 3.0, "tags": 2.5, "body": 1.0, "summary_en": 1.0}  # field → weight
 K1 = 1.2
@@ -110,7 +111,7 @@ class _Analyzer:
     """Cuts text into content words and character bigrams; safe to share between threads."""
 
     def __init__(self, stopwords: Iterable[str]):
-        self._dictionary = Dictionary(dict="core")
+        self._dictionary = Dictionary(dict=SUDACHI_DICT)
         self._local = threading.local()  # a Sudachi tokenizer must not be used by two threads at once
         self.stopwords = frozenset(fold(word) for word in stopwords)
 

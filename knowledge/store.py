@@ -134,12 +134,13 @@ def open_catalogue_index(courses: Sequence[Listing], revision: str, index_dir: P
 
 
 def fingerprint(kb_dir: Path | None) -> str:
-    """What a saved index was built from: each file's name, size and modification time, and the format."""
+    """What a saved index was built from: each file's name, size and modification time, the format and the
+    Sudachi dictionary (another cuts other words)."""
     return _digest("", [*kb.yaml_files(kb_dir), SYNONYMS_FILE, *map(Path, _CODE)])
 
 
 def _digest(revision: str, files: list[Path]) -> str:
-    digest = hashlib.sha256(f"format {FORMAT} {revision}".encode())
+    digest = hashlib.sha256(f"format {FORMAT} {revision} sudachidict-{search.SUDACHI_DICT}".encode())
     for path in files:
         stat = path.stat()
         digest.update(f"\n{path.resolve()} {stat.st_size} {stat.st_mtime_ns}".encode())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from dataclasses import replace
@@ -9,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 from sqlalchemy import insert, select
 from typer.testing import CliRunner
 
@@ -593,7 +595,10 @@ def test_chart_is_uploaded_in_the_thread_when_there_is_data(services, fake_slack
     assert len(fake_slack.of("files.getUploadURLExternal")) == 1 and len(complete) == 1
     assert complete[0].args["channel_id"] == "CSHARED" and complete[0].args["thread_ts"] == shared.message_ts
     assert "142018=横須賀市" in complete[0].args["initial_comment"]
-    assert fake_slack.of("upload")[0].args["bytes"] > 1000
+    [upload] = fake_slack.of("upload")
+    with Image.open(io.BytesIO(upload.args["content"])) as png:  # a real PNG, its size what the chart draws
+        assert (png.format, png.size) == ("PNG", sender.CHART_SIZE)
+        png.verify()
 
 
 def test_no_data_means_no_chart_and_a_kind_post(services, fake_slack, municipality):
@@ -614,8 +619,22 @@ def test_weekly_chart_labels_are_ascii(services, seeded):
     png, legend = sender.weekly_chart(
         {m.id: [0] * 7 + [m.completions] for m in data.municipalities}, data.municipalities, weeks
     )
-    assert png.startswith(b"\x89PNG") and legend == "142018=横須賀市、142000=鎌倉市"
+    assert legend == "142018=横須賀市、142000=鎌倉市"
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.format == "PNG" and image.size == sender.CHART_SIZE
+        colours = {colour for _, colour in image.convert("RGB").getcolors(1 << 16)}
+    assert {(31, 119, 180), (255, 127, 14)} <= colours  # both municipalities' bars are drawn
     assert sender.weekly_chart({}, data.municipalities, weeks) is None
+
+
+def test_weekly_chart_puts_the_rest_in_others():
+    weeks = [W48.shift(n - 7) for n in range(8)]
+    places = _big_digest().municipalities[:12]  # codes 100000…100011; 100000 has no completions at all
+    png, legend = sender.weekly_chart({n: [n] * 8 for n in range(12)}, places, weeks)
+    assert legend.count("=") == sender.CHART_TOP and "100001=" not in legend  # the smallest is "others"
+    with Image.open(io.BytesIO(png)) as image:
+        colours = {colour for _, colour in image.convert("RGB").getcolors(1 << 16)}
+    assert (200, 200, 200) in colours  # OTHERS_COLOUR
 
 
 # --- the CLI --------------------------------------------------------------------------------------

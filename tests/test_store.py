@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import kb, store
+from knowledge import kb, search, store
 from knowledge.search import SearchIndex
 from tests.eval.run_eval import evaluate, load_questions
 
@@ -79,6 +79,13 @@ def test_an_edited_file_builds_a_new_index_and_drops_the_old(tmp_path, own_kb):
     assert after.directory != before and not before.exists()
     assert [p.name for p in tmp_path.glob("kb-*")] == [after.directory.name]
     assert after.knowledge.entries["own-faq-vpn"].title == "庁内VPN（リモートアクセス）の接続手順"
+
+
+def test_another_sudachi_dictionary_is_another_index(monkeypatch):
+    """The dictionary decides the words an index holds: one built with another would answer with its words."""
+    core = store.fingerprint(None)
+    monkeypatch.setattr(search, "SUDACHI_DICT", "small")
+    assert store.fingerprint(None) != core
 
 
 def test_processes_building_at_once_leave_one_complete_index(tmp_path, own_kb):

@@ -247,7 +247,7 @@ def _handler_for(fake: FakeSlack):
 
         def _parse(self, raw: bytes) -> dict:
             if self._method() == "upload":  # file bytes (slack_sdk posts them without a content type)
-                return {"bytes": len(raw)}
+                return {"bytes": len(raw), "content": raw}
             content_type = self.headers.get("Content-Type", "")
             if "json" in content_type:
                 return json.loads(raw or b"{}")
