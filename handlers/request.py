@@ -92,6 +92,9 @@ class Request:
     client: WebClient  # for the few calls the ack itself must make (opening a modal while its trigger is valid)
     response_url: str | None = None
     trigger_id: str | None = None
+    # A command answered by what it opened (a modal) still needs its ack, with nothing to show; a click is acked
+    # by its listener, so there it does nothing.
+    acknowledge_silently: Callable[[], None] = lambda: None
 
     def reply(
         self,
@@ -130,7 +133,15 @@ def from_command(body: dict, services: Services, ack: Ack, client: WebClient, te
     def in_the_ack(reply: dict, _session: Session | None) -> None:  # sent once the listener returns: committed
         ack(text=reply["text"], blocks=reply["blocks"], response_type="ephemeral")
 
-    return Request(services=services, text=text, lang=lang, deliver=in_the_ack, client=client, **_identity(body))
+    return Request(
+        services=services,
+        text=text,
+        lang=lang,
+        deliver=in_the_ack,
+        client=client,
+        acknowledge_silently=ack,
+        **_identity(body),
+    )
 
 
 def from_action(body: dict, services: Services, client: WebClient, text: str, lang: Lang) -> Request:

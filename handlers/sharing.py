@@ -39,6 +39,7 @@ def register(app: App) -> None:
 def share(request: Request) -> None:
     if not request.text.strip():
         request.client.views_open(trigger_id=request.trigger_id, view=share_modal(request.lang, SHARE_LIMIT))
+        request.acknowledge_silently()
         return
     text = clean_input(request.text, SHARE_LIMIT)
     if text is None:

@@ -68,7 +68,8 @@ def test_share_before_joining_asks_to_join(slack, fake_slack, services):
 
 
 def test_share_without_text_opens_the_modal(slack, fake_slack):
-    slack.command("share")
+    response = slack.command("share")
+    assert (response.status, response.body) == (200, "")  # acked with nothing to show: the modal is the answer
     [opened] = fake_slack.wait_for("views.open")
     view = opened.args["view"]
     view = json.loads(view) if isinstance(view, str) else view
