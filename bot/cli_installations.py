@@ -21,7 +21,7 @@ def register(cli: typer.Typer) -> None:
 @installations_cli.command("list")
 def list_installations(as_json: JsonFlag = False) -> None:
     """Each installed workspace: team id, name, organisation, when it installed, its municipalities."""
-    from db import repo
+    from db import workspaces
 
     services = load_services()
     with services.db.scope(read_only=True) as session:
@@ -33,7 +33,7 @@ def list_installations(as_json: JsonFlag = False) -> None:
                 "installed_at": found.installed_at.isoformat(),
                 "municipalities": found.municipalities,
             }
-            for found in repo.installed(session)
+            for found in workspaces.installed(session)
         ]
     if as_json:
         print_json({"installations": rows})
@@ -51,11 +51,11 @@ def map_installation(
     municipality: Annotated[str, typer.Argument(help="a registered municipality's name, e.g. 横須賀市")],
 ) -> None:
     """Record that a workspace hosts a municipality's staff (a workspace may host several)."""
-    from db import repo
+    from db import repo, workspaces
 
     services = load_services()
     with services.db.scope() as session:
-        if not repo.is_installed(session, team_id):
+        if not workspaces.is_installed(session, team_id):
             raise UserError(
                 f"no workspace {team_id} has installed dxbot: `dxbot installations list` shows those that have"
             )
@@ -65,5 +65,5 @@ def map_installation(
                 f"{municipality} is not a registered municipality: add it with `dxbot municipalities add`, "
                 "or see `dxbot municipalities list`"
             )
-        added = repo.map_installation(session, team_id, found, services.now())
+        added = workspaces.map_installation(session, team_id, found, services.now())
     typer.echo(f"{team_id} hosts {found.name}" + ("" if added else " (already recorded)"))

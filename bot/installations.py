@@ -15,7 +15,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.jobs import Permanent, Workspace
 from bot.settings import Settings
-from db import repo, slack_tables
+from db import slack_tables, workspaces
 from db.session import Database
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class Installations:
         """The token of a workspace named by its id alone (DXBOT_DIGEST_TEAM): its organisation, if any, is read
         from its installation."""
         with self._db.scope(read_only=True) as session:
-            enterprise_id = repo.enterprise_of(session, team_id)
+            enterprise_id = workspaces.enterprise_of(session, team_id)
         return self.token(Workspace(team_id, enterprise_id))
 
     def remove(self, workspace: Workspace, *, user_ids: tuple[str, ...] = (), bot: bool = True) -> None:
@@ -90,7 +90,7 @@ class Installations:
         if bot:
             self.store.delete_all(enterprise_id=workspace.enterprise_id, team_id=workspace.team_id)
             if workspace.team_id is not None:
-                self._db.run(lambda session: repo.unmap_installation(session, workspace.team_id))
+                self._db.run(lambda session: workspaces.unmap_installation(session, workspace.team_id))
             with self._lock:  # all of it: an organisation's bot is cached under each of its workspaces
                 self._bots.clear()
             log.info("forgot the installation of %s", workspace.team_id or workspace.enterprise_id)

@@ -21,7 +21,7 @@ from bot.app import BOT_SCOPES, digest_client
 from bot.jobs import Workspace
 from bot.services import Services, build_services
 from bot.settings import Settings
-from db import repo
+from db import repo, workspaces
 from knowledge.messages import t
 from tests.cli_helpers import dxbot
 from tests.conftest import SIGNING_SECRET, make_settings, serving
@@ -111,7 +111,7 @@ def test_the_redirect_stores_the_installation_in_our_database(oauth_url, oauth_s
     bot = oauth_services.installations.store.find_bot(enterprise_id=None, team_id=YOKOSUKA)
     assert bot.bot_token == token_of(fake_slack, YOKOSUKA) and bot.bot_id == f"B{YOKOSUKA}"
     with oauth_services.db.scope(read_only=True) as session:
-        [installed] = repo.installed(session)
+        [installed] = workspaces.installed(session)
     assert (installed.team_id, installed.team_name, installed.municipalities) == (YOKOSUKA, "横須賀市役所", [])
 
 
@@ -139,13 +139,13 @@ def test_app_uninstalled_removes_the_installation_and_its_municipalities(oauth_u
     install(oauth_url, fake_slack, YOKOSUKA, "横須賀市役所")
     with oauth_services.db.scope() as session:
         city = repo.add_municipality(session, "横須賀市", prefecture="神奈川県", code="142018")
-        repo.map_installation(session, YOKOSUKA, city, oauth_services.now())
+        workspaces.map_installation(session, YOKOSUKA, city, oauth_services.now())
     assert signed(oauth_url, fake_slack, YOKOSUKA).event({"type": "app_uninstalled"}).status == 200
     store = oauth_services.installations.store
     assert store.find_bot(enterprise_id=None, team_id=YOKOSUKA) is None
     assert store.find_installation(enterprise_id=None, team_id=YOKOSUKA) is None
     with oauth_services.db.scope(read_only=True) as session:
-        assert repo.installed(session) == [] and not repo.is_installed(session, YOKOSUKA)
+        assert workspaces.installed(session) == [] and not workspaces.is_installed(session, YOKOSUKA)
         assert repo.municipality_named(session, "横須賀市") is not None  # the municipality itself stays
     fake_slack.reset_calls()
     signed(oauth_url, fake_slack, YOKOSUKA).event(member_mention(1), "EvAFTER")
