@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -33,7 +34,7 @@ NAMING_CONVENTION = {
 }
 
 # The newest migration (db/migrations/versions): commands check the database is at it before they use it.
-SCHEMA_REVISION = "0008"
+SCHEMA_REVISION = "0009"
 ROLES = ("learner", "coordinator", "admin")
 TRACKS = ("ict", "business", "common")
 REQUIREMENTS = ("required", "recommended")
@@ -42,6 +43,8 @@ SURFACES = ("mention", "dm", "command", "assistant", "cli")
 DIGEST_STATES = ("pending", "posted", "failed")
 JOB_LANES = ("reply", "ask")
 JOB_STATES = ("queued", "running", "failed")
+ANSWER_VISIBILITY = ("public", "ephemeral")
+ESCALATION_STATES = ("open", "resolved")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -80,6 +83,8 @@ class Municipality(Base):
     reading: Mapped[str | None] = mapped_column(String(100), comment="the name in kana, for よこすか and Yokosuka")
     slack_team_id: Mapped[str | None] = mapped_column(String(32))
     digest_channel_id: Mapped[str | None] = mapped_column(String(32))
+    licences: Mapped[int | None] = mapped_column(Integer, comment="Udemy Business licences allocated to it")
+    nudge_weeks: Mapped[int | None] = mapped_column(Integer, comment="weeks without a completion before a nudge")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     members: Mapped[list[Member]] = relationship(back_populates="municipality")
@@ -106,6 +111,11 @@ class Member(Base):
     show_name: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     display_name: Mapped[str | None] = mapped_column(String(100))
     joined_at: Mapped[datetime | None]
+    email: Mapped[str | None] = mapped_column(String(254), comment="from an import, to match Udemy rows again")
+    nudges: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    on_leave: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    last_nudged_at: Mapped[datetime | None]
+    left_at: Mapped[datetime | None] = mapped_column(comment="left the workspace or was deactivated")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     municipality: Mapped[Municipality | None] = relationship(back_populates="members")
@@ -304,3 +314,75 @@ class InstallationMunicipality(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True)
     mapped_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """A change one person made to another's records or role (a coordinator's correction, an admin's role change,
+    an import, a deletion), kept for the prefecture's audit. `actor` is a Slack user id, or `cli`."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_municipality_id_at", "municipality_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor_team_id: Mapped[str | None] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id", ondelete="SET NULL"))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ChannelConfig(Base):
+    """A channel a coordinator configured: dxbot answers every question there without a mention (`answer_all`),
+    publicly or only to the asker (`visibility`)."""
+
+    __tablename__ = "channel_configs"
+    __table_args__ = (CheckConstraint(_in("visibility", ANSWER_VISIBILITY), name="visibility"),)
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id", ondelete="CASCADE"))
+    answer_all: Mapped[bool] = mapped_column(Boolean, default=False)
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
+    updated_by: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime]
+
+
+class Escalation(Base):
+    """An answer that did not help, handed to the municipality's coordinators in its thread (🆘) until one of them
+    marks it resolved."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "thread_ts"),
+        CheckConstraint(_in("state", ESCALATION_STATES), name="state"),
+        Index("ix_escalations_municipality_id_state", "municipality_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str] = mapped_column(String(32))
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="SET NULL"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class SkillCheck(Base):
+    """One member's answers to the skill check (knowledge/data/skill_check.yaml), with the track and ordered course
+    plan it suggested. The latest is their learning plan."""
+
+    __tablename__ = "skill_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    answers: Mapped[dict[str, Any]]
+    scores: Mapped[dict[str, Any]]
+    track: Mapped[str] = mapped_column(String(16))
+    plan: Mapped[list[str]]
+    taken_at: Mapped[datetime]

@@ -1,0 +1,78 @@
+"""Who may see and change whose records, and the audit log of every change made on someone else's behalf.
+
+In Slack nobody sees another municipality's personal data: coordinators and admins see and correct their own
+municipality's members only. Admins also give roles anywhere (they are the prefecture's operators); coordinators
+give `learner` or `coordinator` within their own municipality. The command line (an operator with the database)
+is not limited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import AuditEntry, Member
+
+CLI_ACTOR = "cli"
+MANAGERS = ("coordinator", "admin")
+
+
+def manages(actor: Member, municipality_id: int | None) -> bool:
+    """Whether `actor` may see and correct the personal records of `municipality_id`'s members."""
+    return actor.role in MANAGERS and municipality_id is not None and actor.municipality_id == municipality_id
+
+
+def may_give_role(actor: Member, subject: Member, role: str) -> bool:
+    if actor.role == "admin":
+        return True
+    return (
+        actor.role == "coordinator"
+        and role != "admin"
+        and subject.role != "admin"
+        and manages(actor, subject.municipality_id)
+    )
+
+
+def coordinators(session: Session, municipality_id: int) -> list[Member]:
+    """The municipality's coordinators (and admins who belong to it), who are told of escalations."""
+    query = select(Member).where(
+        Member.municipality_id == municipality_id, Member.role.in_(MANAGERS), Member.left_at.is_(None)
+    )
+    return list(session.scalars(query.order_by(Member.id)))
+
+
+def audit(
+    session: Session,
+    *,
+    at: datetime,
+    actor: Member | None,
+    action: str,
+    member: Member | None = None,
+    municipality_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Keep one change in the audit log, in the caller's unit of work (it commits or rolls back with the change).
+    `actor` None is the command line."""
+    entry = AuditEntry(
+        at=at,
+        actor=actor.slack_user_id if actor else CLI_ACTOR,
+        actor_team_id=actor.slack_team_id if actor else None,
+        action=action,
+        member_id=member.id if member else None,
+        municipality_id=municipality_id
+        if municipality_id is not None
+        else (member.municipality_id if member else None),
+        details=details or {},
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def audit_log(session: Session, municipality_id: int | None = None, limit: int = 100) -> list[AuditEntry]:
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    if municipality_id is not None:
+        query = query.where(AuditEntry.municipality_id == municipality_id)
+    return list(session.scalars(query))
