@@ -180,6 +180,15 @@ def member_rows(session: Session, municipality: str | None = None) -> list[Membe
     return [MemberRow(*row) for row in session.execute(query).tuples()]
 
 
+def active_members(session: Session, municipality_id: int, since: datetime) -> int:
+    """How many of the municipality's members finished a course since `since`: the licences in use (a licence
+    counts as used when its holder was active in the last 30 days)."""
+    query = select(func.count(func.distinct(Completion.member_id))).where(
+        Completion.municipality_id == municipality_id, Completion.completed_at >= since
+    )
+    return session.scalar(query) or 0
+
+
 def set_role(session: Session, who: Member, role: str) -> None:
     who.role = role
     session.flush()
