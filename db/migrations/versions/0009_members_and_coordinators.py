@@ -23,25 +23,26 @@ UTC_DATETIME = db.models.UTCDateTime(timezone=True)
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("municipalities") as batch:
-        batch.add_column(
-            sa.Column("licences", sa.Integer(), nullable=True, comment="Udemy Business licences allocated to it")
-        )
-        batch.add_column(
-            sa.Column("nudge_weeks", sa.Integer(), nullable=True, comment="weeks without a completion before a nudge")
-        )
-    with op.batch_alter_table("members") as batch:
-        batch.add_column(
-            sa.Column(
-                "email", sa.String(length=254), nullable=True, comment="from an import, to match Udemy rows again"
-            )
-        )
-        batch.add_column(sa.Column("nudges", sa.Boolean(), server_default=sa.true(), nullable=False))
-        batch.add_column(sa.Column("on_leave", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch.add_column(sa.Column("last_nudged_at", UTC_DATETIME, nullable=True))
-        batch.add_column(
-            sa.Column("left_at", UTC_DATETIME, nullable=True, comment="left the workspace or was deactivated")
-        )
+    # Columns are added and dropped in place, never by batch mode: SQLite's batch mode copies a table and drops
+    # the old one, and with foreign keys on, dropping `members` would cascade to every completion.
+    op.add_column(
+        "municipalities",
+        sa.Column("licences", sa.Integer(), nullable=True, comment="Udemy Business licences allocated to it"),
+    )
+    op.add_column(
+        "municipalities",
+        sa.Column("nudge_weeks", sa.Integer(), nullable=True, comment="weeks without a completion before a nudge"),
+    )
+    op.add_column(
+        "members",
+        sa.Column("email", sa.String(length=254), nullable=True, comment="from an import, to match Udemy rows again"),
+    )
+    op.add_column("members", sa.Column("nudges", sa.Boolean(), server_default=sa.true(), nullable=False))
+    op.add_column("members", sa.Column("on_leave", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column("members", sa.Column("last_nudged_at", UTC_DATETIME, nullable=True))
+    op.add_column(
+        "members", sa.Column("left_at", UTC_DATETIME, nullable=True, comment="left the workspace or was deactivated")
+    )
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -137,9 +138,7 @@ def downgrade() -> None:
     op.drop_table("channel_configs")
     op.drop_index("ix_audit_log_municipality_id_at", table_name="audit_log")
     op.drop_table("audit_log")
-    with op.batch_alter_table("members") as batch:
-        for column in ("left_at", "last_nudged_at", "on_leave", "nudges", "email"):
-            batch.drop_column(column)
-    with op.batch_alter_table("municipalities") as batch:
-        batch.drop_column("nudge_weeks")
-        batch.drop_column("licences")
+    for column in ("left_at", "last_nudged_at", "on_leave", "nudges", "email"):
+        op.drop_column("members", column)
+    op.drop_column("municipalities", "nudge_weeks")
+    op.drop_column("municipalities", "licences")
