@@ -209,3 +209,23 @@ def model_slack(model_app_url, fake_slack, fake_openai, services) -> SignedSlack
 def municipality(services):
     with services.db.scope() as session:
         return repo.add_municipality(session, "横須賀市", prefecture="神奈川県", code="142018")
+
+
+DATABASE_FIXTURES = {"database_url", "own_database_url"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """DXBOT_TESTS_DATABASE_ONLY=1 (CI's second run, on PostgreSQL) keeps only the tests that use the database: the
+    rest (knowledge, retrieval, parsing, CLI runs on their own SQLite files) ran on the first run and would only
+    repeat it."""
+    if os.environ.get("DXBOT_TESTS_DATABASE_ONLY") != "1":
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses_database = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker(
+            "database"
+        )
+        (kept if uses_database else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

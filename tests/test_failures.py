@@ -14,7 +14,13 @@ from sqlalchemy import create_engine, text
 from tests.cli_helpers import dxbot, free_port
 from tests.conftest import POSTGRES_URL, own_database
 
-needs_postgres = pytest.mark.skipif(POSTGRES_URL is None, reason="PostgreSQL: set TEST_DATABASE_URL")
+
+def needs_postgres(test):
+    return pytest.mark.database(
+        pytest.mark.skipif(POSTGRES_URL is None, reason="PostgreSQL: set TEST_DATABASE_URL")(test)
+    )
+
+
 SERVER = POSTGRES_URL.rsplit("/", 1)[0] if POSTGRES_URL else ""
 
 
