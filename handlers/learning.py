@@ -128,7 +128,7 @@ def progress(request: Request) -> None:
         path_title = t("progress_path", lang, track=t(f"track_{member_track}", lang))
         path_lines = [
             f"{'✅' if course.id in finished else '⬜'} {blocks.course_label(course, lang)}"
-            for course in _path(request.services.knowledge.courses_on_track(member_track))
+            for course in ordered_path(request.services.knowledge.courses_on_track(member_track))
         ]
     hint = t("progress_no_track", lang) if not member_track else (None if municipality else t("done_join_hint", lang))
     fallback = "\n".join([t("progress_title", lang), *lines]) if lines else t("progress_empty", lang)
@@ -146,7 +146,8 @@ def progress(request: Request) -> None:
     )
 
 
-def _path(courses: list[Course]) -> list[Course]:
+def ordered_path(courses: list[Course]) -> list[Course]:
+    """A path as members see it (here and on the App Home): required courses first."""
     return sorted(courses, key=lambda c: (c.requirement != "required", c.id))
 
 
