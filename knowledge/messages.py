@@ -497,7 +497,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "受講の記録・学ぶコースの選択・気づきの共有は、dxbot の「ホーム」タブのボタン"
         "（または ⚡ ショートカットの「受講を記録」）からもできます。",
         "en": "You can also record a course, choose your track and share a tip from the buttons on dxbot's Home tab "
-        "(or the ⚡ shortcut “Record a course”).",
+        "(or the ⚡ shortcut “受講を記録”).",
     },
     "home_pick_track": {"ja": "学ぶコースを選ぶ", "en": "Choose your track"},
     "home_hours": {
