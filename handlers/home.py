@@ -37,6 +37,9 @@ TIPS = 3
 def register(app: App) -> None:
     app.event("app_home_opened")(_home_opened)
     app.action(blocks.RECORD)(_open_record)
+    app.action(blocks.JOIN)(_joined)
+    app.options(blocks.JOIN)(_municipality_options)
+    app.action(blocks.UNDO)(_undo)
     app.shortcut(RECORD_SHORTCUT)(_open_record)
     app.action(blocks.TRACK)(_track_picked)
     app.action(blocks.SHARE)(_share)
@@ -83,7 +86,10 @@ def _learner(services: Services, session, who: Member, now: datetime) -> blocks.
         path=[(course, course.id in finished) for course in path],
         fiscal_year=year,
         hours=home_db.hours_between(session, who, start, end),
-        recent=[(c.title_snapshot, c.completed_at.astimezone(tz).strftime("%Y-%m-%d")) for c in reversed(records)],
+        recent=[
+            blocks.Recent(c.title_snapshot, c.completed_at.astimezone(tz).strftime("%Y-%m-%d"), c.course_key)
+            for c in reversed(records)
+        ],
         tips=home_db.latest_tips(session, TIPS),
     )
 
@@ -113,6 +119,42 @@ def _open_record(ack, body, context, client) -> None:
             actor = repo.member(session, who.home, who.user)
             on_behalf = access.manages(actor, actor.municipality_id)
         client.views_open(trigger_id=trigger_id, view=blocks.record_modal("ja", services.today(), on_behalf))
+    ack()
+
+
+def _municipality_options(ack, body, context) -> None:
+    """The municipality picker of a member who has not joined: the names closest to what they typed."""
+    typed = clean_input(text_field(body, "value"), 100)
+    if typed is None:
+        ack(options=[])
+        return
+    services = context["services"]
+    with services.db.scope(read_only=True) as session:
+        _, ranked = learning.municipalities_like(session, typed, services.knowledge, limit=blocks.MAX_OPTIONS)
+    ack(options=blocks.municipality_options([name for name, _ in ranked]))
+
+
+def _joined(ack, body, context) -> None:
+    """A municipality picked on the Home (what `/dx join` does with a name it recognises), then the Home again."""
+    services, who = context["services"], person(body)
+    name = text_field(body["actions"][0].get("selected_option") or {}, "value")
+    if who is not None and name:
+        with services.db.scope() as session:
+            municipality = repo.municipality_named(session, name)
+            if municipality is not None:  # an option we offered, unless the municipality was renamed since
+                repo.join(session, repo.member(session, who.home, who.user), municipality, services.now())
+            services.jobs.add(session, _publish_job(who))
+    ack()
+
+
+def _undo(ack, body, context) -> None:
+    """A record removed from the Home's list (what `/dx undo` does), then the Home again."""
+    services, who = context["services"], person(body)
+    key = text_field(body["actions"][0], "value")
+    if who is not None and key:
+        with services.db.scope() as session:
+            repo.remove_completion(session, repo.member(session, who.home, who.user), key)
+            services.jobs.add(session, _publish_job(who))
     ack()
 
 

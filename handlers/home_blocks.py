@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     DatePickerElement,
     DividerBlock,
     ExternalDataSelectElement,
@@ -37,6 +38,8 @@ from knowledge.messages import Lang, t
 
 # Actions on the Home (skill check and export are handled by their own surfaces).
 RECORD = "home_record"
+JOIN = "home_join"
+UNDO = "home_undo"
 TRACK = "home_track"
 SHARE = "home_share"
 SKILL_CHECK = "skill_check_open"
@@ -62,13 +65,20 @@ ESCALATION_LINES = 10
 
 
 @dataclass(frozen=True)
+class Recent:
+    title: str
+    day: str  # the local date it was finished
+    course_key: str
+
+
+@dataclass(frozen=True)
 class LearnerHome:
     municipality: str | None
     track: str | None
     path: Sequence[tuple[Course, bool]]  # the member's path, required first, and whether each is done
     fiscal_year: int
     hours: float
-    recent: Sequence[tuple[str, str]]  # (title, local date), newest first
+    recent: Sequence[Recent]  # newest first
     tips: Sequence[SharedTip]  # newest first
 
 
@@ -76,7 +86,13 @@ def home(learner: LearnerHome, overview: Overview | None, now: datetime, lang: L
     """The member's own progress for everyone; their municipality's for its coordinators (`overview`)."""
     blocks: list[Block] = [HeaderBlock(text="dxbot"), section(t("home_intro", lang))]
     where = learner.municipality
-    blocks.append(context(t("progress_municipality", lang, name=where) if where else t("home_join", lang)))
+    if where:
+        blocks.append(context(t("progress_municipality", lang, name=where)))
+    else:
+        picker = ExternalDataSelectElement(
+            action_id=JOIN, placeholder=t("home_join_placeholder", lang), min_query_length=1
+        )
+        blocks.append(SectionBlock(text=t("home_join_pick", lang), accessory=picker))
     buttons = [
         ButtonElement(text=t("home_record_button", lang), action_id=RECORD, value="record", style="primary"),
         ButtonElement(text=t("home_share_button", lang), action_id=SHARE, value="share"),
@@ -85,9 +101,9 @@ def home(learner: LearnerHome, overview: Overview | None, now: datetime, lang: L
     blocks += [ActionsBlock(block_id="home_actions", elements=buttons), DividerBlock()]
     blocks += _path(learner, lang)
     blocks.append(context(t("home_hours", lang, year=learner.fiscal_year, hours=_number(learner.hours))))
-    blocks.append(section(f"{t('home_recent_title', lang)}\n{_recent(learner.recent, lang)}"))
+    blocks += _recent(learner.recent, lang)
     blocks += [DividerBlock(), section(f"{t('home_tips_title', lang)}\n{_tips(learner.tips, lang)}")]
-    blocks.append(context(t("home_ask_hint", lang)))
+    blocks += [context(t("home_ask_hint", lang)), section(t("help", lang))]
     if overview is not None:
         blocks += _coordinator(overview, now, lang)
     return View(type="home", blocks=blocks)
@@ -108,9 +124,27 @@ def _path(learner: LearnerHome, lang: Lang) -> list[Block]:
     return [SectionBlock(text=clip("\n".join([title, *lines])), accessory=picker)]
 
 
-def _recent(recent: Sequence[tuple[str, str]], lang: Lang) -> str:
-    lines = [f"• {escape(title)} — {day}" for title, day in recent[:RECENT_LINES]]
-    return "\n".join(_capped(lines, len(recent), lang)) if lines else t("progress_empty", lang)
+def _recent(recent: Sequence[Recent], lang: Lang) -> list[Block]:
+    """The latest records, each with a button to remove it (what `/dx undo` does), asked once more first."""
+    if not recent:
+        return [section(f"{t('home_recent_title', lang)}\n{t('progress_empty', lang)}")]
+    blocks: list[Block] = [section(t("home_recent_title", lang))]
+    for record in recent[:RECENT_LINES]:
+        undo = ButtonElement(
+            text=t("home_undo_button", lang),
+            action_id=UNDO,
+            value=record.course_key,
+            confirm=ConfirmObject(
+                title=t("home_undo_confirm_title", lang),
+                text=clip(t("home_undo_confirm", lang, title=record.title), 300),
+                confirm=t("home_undo_button", lang),
+                deny=t("record_modal_cancel", lang),
+            ),
+        )
+        blocks.append(SectionBlock(text=clip(f"• {escape(record.title)} — {record.day}"), accessory=undo))
+    if len(recent) > RECENT_LINES:
+        blocks.append(context(t("home_more", lang, count=len(recent) - RECENT_LINES)))
+    return blocks
 
 
 def _tips(tips: Sequence[SharedTip], lang: Lang) -> str:
@@ -217,6 +251,10 @@ def record_modal(lang: Lang, today: date, on_behalf: bool) -> View:
         close=PlainTextObject(text=t("record_modal_cancel", lang)),
         blocks=blocks,
     )
+
+
+def municipality_options(names: Sequence[str]) -> list[dict]:
+    return [Option(value=name, text=clip(name, OPTION_TEXT_LIMIT)).to_dict() for name in names[:MAX_OPTIONS]]
 
 
 def course_options(matches: Sequence[Match], typed: str, lang: Lang) -> list[dict]:

@@ -353,10 +353,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "dxbot answers questions on learning paths, courses and subsidies with sources, records your courses "
         "and shares a weekly digest.",
     },
-    "home_join": {
-        "ja": "まだ自治体が登録されていません。`/dx join 自治体名` で登録しましょう。",
-        "en": "You haven't joined a municipality yet: `/dx join <name>`.",
-    },
     "prompt_it_passport": {"ja": "ITパスポートの講座は？", "en": "Which course for IT Passport?"},
     "prompt_subsidy_calc": {"ja": "助成金の計算", "en": "Estimate the subsidy"},
     "prompt_subsidy_calc_message": {
@@ -499,6 +495,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "You can also record a course, choose your track and share a tip from the buttons on dxbot's Home tab "
         "(or the ⚡ shortcut “受講を記録”).",
     },
+    "home_join_pick": {
+        "ja": "まだ自治体が登録されていません。所属する自治体を選んでください（`/dx join 自治体名` でも登録できます）。",
+        "en": "You haven't joined a municipality yet: pick yours (or use `/dx join <name>`).",
+    },
+    "home_join_placeholder": {"ja": "自治体名を入力", "en": "Type your municipality"},
+    "home_undo_button": {"ja": "取り消す", "en": "Remove"},
+    "home_undo_confirm_title": {"ja": "記録の取り消し", "en": "Remove a record"},
+    "home_undo_confirm": {"ja": "「{title}」の記録を取り消しますか？", "en": "Remove your record of “{title}”?"},
     "home_pick_track": {"ja": "学ぶコースを選ぶ", "en": "Choose your track"},
     "home_hours": {
         "ja": "今年度（{year}年度）の受講時間：*{hours}時間*",

@@ -305,3 +305,35 @@ def test_digest_preview_button_sends_the_preview_to_the_coordinator(slack, fake_
     assert dm.args["channel"] == "UC"
     assert "プレビュー" in json.dumps(dm.args, ensure_ascii=False)
     assert len(fake_slack.of("chat.postMessage")) == 1
+
+
+def test_a_member_joins_from_the_home(slack, fake_slack, services, municipality):
+    view = open_home(slack, fake_slack)
+    assert action_ids(view)["home_join"]["type"] == "external_select"
+    payload = {
+        "type": "block_suggestion",
+        "team": {"id": "T1", "domain": "dx"},
+        "user": {"id": "U1", "username": "user-u1", "team_id": "T1"},
+        "api_app_id": "A1",
+        "container": {"type": "view", "view_id": "VHOME"},
+        "action_id": "home_join",
+        "block_id": "b",
+        "value": "よこすか",
+        "view": {"id": "VHOME", "type": "home"},
+    }
+    assert interaction(slack, payload)["options"][0]["value"] == "横須賀市"
+    picked = {"type": "external_select", "action_id": "home_join", "block_id": "b", "action_ts": "1"}
+    picked["selected_option"] = {"value": "横須賀市", "text": {"type": "plain_text", "text": "横須賀市"}}
+    interaction(slack, on_home(slack, [picked]))
+    home = _view(fake_slack.wait_for("views.publish", 2)[1])
+    assert "所属: 横須賀市" in text_of(home) and "home_join" not in action_ids(home)
+
+
+def test_a_record_is_removed_from_the_home(slack, fake_slack, services, municipality):
+    add_member(services, "U1", "横須賀市")
+    record(services, "U1", IT_BASICS, "IT基礎")
+    undo = action_ids(open_home(slack, fake_slack))["home_undo"]
+    assert undo["value"] == IT_BASICS and "confirm" in undo
+    interaction(slack, on_home(slack, [{"type": "button", "action_id": "home_undo", "value": undo["value"]}]))
+    home = _view(fake_slack.wait_for("views.publish", 2)[1])
+    assert completions_of(services, "U1") == [] and "home_undo" not in action_ids(home)
