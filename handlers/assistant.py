@@ -41,7 +41,9 @@ def _user_message(payload, body, context) -> None:
 
 def _greet(context: JobContext) -> None:
     channel, thread_ts = context.payload["channel"], context.payload["thread_ts"]
-    delivery.post_once(context, channel, thread_ts, text=t("assistant_greeting", "ja"))
+    greeting = t("assistant_greeting", "ja") + "\n" + t("assistant_home_hint", "ja")
+    delivery.post_once(context, channel, thread_ts, text=greeting)
+    # Slack shows at most four prompts: questions, since a prompt is sent as the member's message.
     prompts = [{"title": t(key, "ja"), "message": t(key, "ja")} for key in SUGGESTED]
     prompts.append({"title": t("prompt_subsidy_calc", "ja"), "message": t("prompt_subsidy_calc_message", "ja")})
     context.client.assistant_threads_setSuggestedPrompts(channel_id=channel, thread_ts=thread_ts, prompts=prompts)

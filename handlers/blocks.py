@@ -15,7 +15,6 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     SectionBlock,
 )
-from slack_sdk.models.views import View
 
 from knowledge.answer import Citation
 from knowledge.courses import Match
@@ -89,21 +88,6 @@ def progress(
     if hint:
         blocks.append(context(hint))
     return blocks
-
-
-def home(municipality: str | None, recent_titles: Sequence[str]) -> View:
-    """The App Home tab: what dxbot does, the member's municipality and latest records, and the commands."""
-    lines = "\n".join(f"• {title}" for title in recent_titles) or t("progress_empty", "ja")
-    return View(
-        type="home",
-        blocks=[
-            HeaderBlock(text="dxbot"),
-            section(t("home_intro", "ja")),
-            context(t("progress_municipality", "ja", name=municipality) if municipality else t("home_join", "ja")),
-            section(f"*{t('progress_title', 'ja')}*\n{lines}"),
-            section(t("help", "ja")),
-        ],
-    )
 
 
 def course_label(course: Course, lang: Lang) -> str:

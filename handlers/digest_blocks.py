@@ -80,7 +80,7 @@ def _parts(data: DigestData, knowledge: Knowledge, detailed: bool, lead: str | N
         parts.append(_Part("section", (t("digest_milestones_title"), *_milestones(data.milestones))))
     if data.shares:
         more = data.shares_total - len(data.shares)
-        lines = (t("digest_shares_title"), *(_share(s) for s in data.shares))
+        lines = (t("digest_shares_title"), *(share_line(s) for s in data.shares))
         parts.append(_Part("section", (*lines, t("digest_shares_more", count=more)) if more > 0 else lines))
     if data.questions is not None:
         parts.append(_Part("section", _questions(data.questions, knowledge)))
@@ -167,7 +167,8 @@ def _municipality(m: MunicipalityWeek, detailed: bool) -> list[str]:
     return lines
 
 
-def _share(share: SharedTip) -> str:
+def share_line(share: SharedTip) -> str:
+    """A tip as the digest and the App Home show it: its author named only if they opted in."""
     if share.municipality is None:
         who = t("digest_share_somewhere")
     elif share.member_name:

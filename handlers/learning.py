@@ -35,9 +35,7 @@ def join(request: Request) -> None:
         request.reply(t("join_usage", request.lang))
         return
     with request.services.db.scope() as session:
-        known = {m.name: m for m in repo.municipalities(session)}
-        readings = {m.name: _municipal_readings(m, request.services.knowledge) for m in known.values()}
-        ranked = rank_names(name, list(known), readings=readings)
+        known, ranked = municipalities_like(session, name, request.services.knowledge)
         exact = ranked and (ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[1][1] < 90))
         if not exact:
             names = "、".join(n for n, _ in ranked)
@@ -48,6 +46,15 @@ def join(request: Request) -> None:
         who = repo.member(session, request.home, request.user_id)
         repo.join(session, who, municipality, request.services.now())
     request.reply(t("join_ok", request.lang, municipality=municipality.name))
+
+
+def municipalities_like(
+    session, name: str, knowledge: Knowledge, limit: int = 5
+) -> tuple[dict[str, Municipality], list[tuple[str, float]]]:
+    """The municipalities by name, and the names closest to `name`, best first (`/dx join` and the App Home)."""
+    known = {m.name: m for m in repo.municipalities(session)}
+    readings = {m.name: _municipal_readings(m, knowledge) for m in known.values()}
+    return known, rank_names(name, list(known), readings=readings, limit=limit)
 
 
 def _municipal_readings(municipality: Municipality, knowledge: Knowledge) -> tuple[str, ...]:
@@ -128,7 +135,7 @@ def progress(request: Request) -> None:
         path_title = t("progress_path", lang, track=t(f"track_{member_track}", lang))
         path_lines = [
             f"{'✅' if course.id in finished else '⬜'} {blocks.course_label(course, lang)}"
-            for course in _path(request.services.knowledge.courses_on_track(member_track))
+            for course in ordered_path(request.services.knowledge.courses_on_track(member_track))
         ]
     hint = t("progress_no_track", lang) if not member_track else (None if municipality else t("done_join_hint", lang))
     fallback = "\n".join([t("progress_title", lang), *lines]) if lines else t("progress_empty", lang)
@@ -146,7 +153,8 @@ def progress(request: Request) -> None:
     )
 
 
-def _path(courses: list[Course]) -> list[Course]:
+def ordered_path(courses: list[Course]) -> list[Course]:
+    """A path as members see it (here and on the App Home): required courses first."""
     return sorted(courses, key=lambda c: (c.requirement != "required", c.id))
 
 

@@ -15,6 +15,7 @@ from handlers.digest_blocks import (
     SHARE_BLOCK,
     SHARE_LIMIT,
     SHARE_MODAL,
+    DigestMessage,
     digest_messages,
     share_confirmation,
     share_modal,
@@ -83,12 +84,16 @@ def digest(request: Request) -> None:
     request.reply(t("digest_preparing" if allowed else "digest_for_coordinators", request.lang, user=request.user_id))
 
 
-def _preview(context: JobContext) -> None:
-    services, lang = context.services, context.payload["lang"]
+def preview(services: Services, lang: Lang) -> DigestMessage:
+    """This week's digest so far, as its first post would read, marked as a preview (here and on the App Home)."""
     tz = services.settings.tz
     with services.db.scope(read_only=True) as session:
         data = digest_data(session, Week.containing(services.now(), tz), tz)
-    first = digest_messages(data, services.knowledge, lead=t("digest_preview_note", lang), threaded=False)[0]
+    return digest_messages(data, services.knowledge, lead=t("digest_preview_note", lang), threaded=False)[0]
+
+
+def _preview(context: JobContext) -> None:
+    first = preview(context.services, context.payload["lang"])
     delivery.respond_now(context, context.payload["response_url"], message(first.text, first.blocks, replace=True))
 
 
