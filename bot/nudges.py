@@ -59,8 +59,14 @@ def workspace_of(team_id: str) -> Workspace:
 
 
 def send_nudges(services: Services, client_for: Callable[[Workspace], WebClient], now: datetime) -> list[NudgeResult]:
-    """Nudge everyone due this week. One member's failure never stops the others."""
-    week_start = Week.containing(now, services.settings.tz).bounds(services.settings.tz)[0]
+    """Nudge everyone due this week, unless today is not a business day (a run started late never nudges on a
+    holiday). One member's failure never stops the others."""
+    tz = services.settings.tz
+    closed = services.settings.calendar.closed_because(now.astimezone(tz).date())
+    if closed:
+        log.info("no nudges today: %s", closed)
+        return []
+    week_start = Week.containing(now, tz).bounds(tz)[0]
     with services.db.scope(read_only=True) as session:
         members = nudges.due(session, now, week_start)
     results = []

@@ -169,7 +169,7 @@ def planned_runs(settings: Settings, start: datetime, until: datetime) -> list[P
     return sorted(planned, key=lambda run: (run.at, run.job))
 
 
-def missed_run(trigger: CronTrigger, now: datetime) -> datetime | None:
+def missed_run(trigger: BaseTrigger, now: datetime) -> datetime | None:
     """The latest time the job should have run in the last CATCH_UP, if any."""
     fire = trigger.get_next_fire_time(None, now - CATCH_UP)
     latest = None
@@ -180,28 +180,23 @@ def missed_run(trigger: CronTrigger, now: datetime) -> datetime | None:
 
 
 def send_last_week(services: Services, trigger: BusinessDayTrigger) -> None:
-    """Send the week before each slot the scheduled run stands for (it may run late, catching up after downtime,
-    or a day late, moved off a holiday; two slots moved onto one day send both their weeks)."""
-    tz = services.settings.tz
-    now = services.now().astimezone(tz)
-    scheduled = missed_run(trigger, now)
-    slots = [m.slot for m in trigger.slots_of(scheduled)] if scheduled else []
-    for slot in slots or [now]:
-        week = Week.containing(slot, tz).shift(-1)
+    """Send the digest the scheduled run is for (it may run late, catching up after downtime)."""
+    for week in weeks_due(trigger, services.now().astimezone(services.settings.tz)):
         log.info("sending the digest of %s", week.label)
         for result in send_digest(services, digest_client(services), week):  # retries when rate-limited
             log.info("digest %s → %s: %s %s", week.label, result.channel, result.state, result.error or "")
 
 
+def weeks_due(trigger: BusinessDayTrigger, now: datetime) -> list[Week]:
+    """The weeks a run at `now` sends: the week before each slot of the latest run due (a day late, moved off a
+    holiday, it still sends the week before its Monday; two slots moved onto one day send both their weeks)."""
+    scheduled = missed_run(trigger, now)
+    slots = [m.slot for m in trigger.slots_of(scheduled)] if scheduled else []
+    return [Week.containing(slot, now.tzinfo).shift(-1) for slot in slots or [now]]
+
+
 def nudge_now(services: Services) -> None:
-    """This week's nudges, unless today is not a business day (a run started by hand or late never nudges on a
-    holiday)."""
-    now = services.now()
-    closed = services.settings.calendar.closed_because(now.astimezone(services.settings.tz).date())
-    if closed:
-        log.info("no nudges today: %s", closed)
-        return
-    sent = send_nudges(services, workspace_client(services), now)
+    sent = send_nudges(services, workspace_client(services), services.now())
     log.info("nudges: %d sent, %d failed", sum(r.state == "sent" for r in sent), sum(r.state == "failed" for r in sent))
 
 
