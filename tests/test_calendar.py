@@ -52,7 +52,9 @@ def test_year_end_days_move_to_the_first_business_day_of_january():
         slot = jst(2026, 12, 29, 10) + timedelta(days=day)
         assert JP.move(slot).at == jst(2027, 1, 4, 10), slot
     reason = JP.move(jst(2026, 12, 29)).reason
-    assert reason.startswith("2026-12-29..2026-12-31 are 年末年始; 2027-01-01 is 元日; 2027-01-02..2027-01-03 are 年末年始")
+    assert reason.startswith(
+        "2026-12-29..2026-12-31 are 年末年始; 2027-01-01 is 元日; 2027-01-02..2027-01-03 are 年末年始"
+    )
 
 
 def test_a_weekend_moves_to_monday_and_a_business_day_stays():
