@@ -47,8 +47,8 @@ def due(session: Session, now: datetime, week_start: datetime) -> list[Due]:
             )
             .order_by(Member.id)
         ).all()
-        for member_id, team_id, user_id, track in rows:
-            found.append(Due(member_id, team_id, user_id, track, frozenset(_done(session, member_id))))
+        done = _done(session, municipality.id) if rows else {}
+        found.extend(Due(m, team, user, track, frozenset(done.get(m, ()))) for m, team, user, track in rows)
     return found
 
 
@@ -61,12 +61,17 @@ def _may_be_nudged(week_start: datetime) -> tuple:
     )
 
 
-def _done(session: Session, member_id: int) -> list[str]:
-    return list(
-        session.scalars(
-            select(Completion.course_id).where(Completion.member_id == member_id, Completion.course_id.is_not(None))
-        )
+def _done(session: Session, municipality_id: int) -> dict[int, set[str]]:
+    """The course ids each member of the municipality completed."""
+    done: dict[int, set[str]] = {}
+    rows = session.execute(
+        select(Completion.member_id, Completion.course_id)
+        .join(Member, Member.id == Completion.member_id)
+        .where(Member.municipality_id == municipality_id, Completion.course_id.is_not(None))
     )
+    for member_id, course_id in rows:
+        done.setdefault(member_id, set()).add(course_id)
+    return done
 
 
 @dataclass(frozen=True)
