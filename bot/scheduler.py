@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import signal
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,7 +35,7 @@ HOUSEKEEPING_JOB_ID = "forget_old_events"
 EVENT_MEMORY = timedelta(days=1)  # Slack retries a delivery for minutes, not days
 FAILED_JOB_MEMORY = timedelta(days=7)
 # How late a run may still happen (the process was down or asleep at the time): just under the weekly
-# period, so that exactly one missed run is caught up. The week it sends is the one before the missed run.
+# period, so that exactly one missed run is caught up. The week it sends is the one before the missed run's slot.
 CATCH_UP = timedelta(days=7) - timedelta(minutes=1)
 # Nudges are not caught up after a longer outage: the next week's run nudges whoever is still due.
 NUDGE_GRACE = timedelta(hours=6)
@@ -51,9 +52,13 @@ class BusinessDayTrigger(BaseTrigger):
         run = self.next_run(previous_fire_time + timedelta(microseconds=1) if previous_fire_time else now)
         return run[0].at if run else None
 
+    def runs(self, after: datetime) -> Iterator[list[Moved]]:
+        """The runs at or after `after`, each as the slots it stands for."""
+        return runs(self.calendar, lambda t: self.cron.get_next_fire_time(None, t), after)
+
     def next_run(self, after: datetime) -> list[Moved] | None:
         """The slots of the first run at or after `after`."""
-        return next(runs(self.calendar, lambda t: self.cron.get_next_fire_time(None, t), after), None)
+        return next(self.runs(after), None)
 
     def slots_of(self, run_at: datetime) -> list[Moved]:
         """The slots a run at `run_at` stands for, oldest first; none when no run is then."""
@@ -162,7 +167,7 @@ def planned_runs(settings: Settings, start: datetime, until: datetime) -> list[P
     """The digest and nudge runs from `start` to `until`, in time order: what the clock would do, doing nothing."""
     planned = []
     for job, trigger in (("digest", digest_trigger(settings)), ("nudges", nudge_trigger(settings))):
-        for slots in runs(trigger.calendar, lambda t, cron=trigger.cron: cron.get_next_fire_time(None, t), start):
+        for slots in trigger.runs(start):
             if slots[0].at > until:
                 break
             planned.append(PlannedRun(job, slots[0].at, slots))

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.app import workspace_client
 from bot.nudges import send_nudges
+from bot.scheduler import NUDGE_JOB_ID, build_scheduler, nudge_now
 from db import nudges, repo
 from db.models import Member
 
@@ -92,6 +93,14 @@ def test_one_a_week_and_none_on_holidays(services, fake_slack, municipality):
     assert len(fake_slack.of("chat.postMessage")) == 1
     run(services, NOW + timedelta(weeks=1))  # still no completion a week later: one more
     assert len(fake_slack.of("chat.postMessage")) == 2
+
+
+def test_the_clock_nudges_on_wednesdays_moved_off_holidays(services):
+    job = build_scheduler(services).get_job(NUDGE_JOB_ID)
+    assert job.func is nudge_now and job.max_instances == 1
+    assert job.trigger.get_next_fire_time(None, datetime(2026, 5, 4, tzinfo=TOKYO)) == datetime(
+        2026, 5, 7, 10, tzinfo=TOKYO
+    )  # Wednesday 5-6 is a 振替休日
 
 
 def test_a_claimed_nudge_is_never_sent_twice(services, fake_slack, municipality):
