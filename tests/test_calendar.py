@@ -4,10 +4,12 @@ weekends, 祝日, 振替休日 and 年末年始 to the next business day at the 
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from typer.testing import CliRunner
 
 from bot.scheduler import BusinessDayTrigger, digest_trigger, missed_run, nudge_trigger, planned_runs, weeks_due
 from bot.settings import ConfigError, Settings
@@ -147,10 +149,32 @@ def test_dry_run_lists_the_next_runs_without_sending(tmp_path):
     assert not (tmp_path / "dxbot.sqlite3").exists()  # nothing opened, nothing sent
 
 
-def test_dry_run_text_and_bad_input(tmp_path):
-    shown = dxbot("scheduler", "--dry-run", "--from", "2026-05-04", "--weeks", "1", cwd=tmp_path)
-    assert shown.returncode == 0 and "2026-05-07T09:00:00+09:00, the digest of 2026-W18 (moved:" in shown.stdout
-    bad = dxbot("scheduler", "--dry-run", "--from", "next monday", cwd=tmp_path)
-    assert bad.returncode != 0 and "--from must be a date and time" in bad.stderr
-    without = dxbot("scheduler", "--from", "2026-11-22", cwd=tmp_path)
-    assert without.returncode != 0 and "--dry-run" in without.stderr
+@pytest.fixture
+def dxbot_cli(tmp_path, monkeypatch):
+    """bot.cli in process, in a scratch directory, with the calendar's defaults."""
+    from bot import cli
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("DXBOT_TZ", "DXBOT_HOLIDAYS", "DXBOT_CLOSED_DAYS", "DXBOT_DIGEST_CRON", "DXBOT_NUDGE_CRON"):
+        monkeypatch.delenv(name, raising=False)
+    return cli
+
+
+def test_dry_run_text(dxbot_cli):
+    shown = CliRunner().invoke(dxbot_cli.cli, ["scheduler", "--dry-run", "--from", "2026-05-04", "--weeks", "1"])
+    assert shown.exit_code == 0 and "2026-05-07T09:00:00+09:00, the digest of 2026-W18 (moved:" in shown.output
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--dry-run", "--from", "next monday"], "--from must be a date and time"),
+        (["--from", "2026-11-22"], "--dry-run"),
+    ],
+)
+def test_dry_run_bad_input_is_one_line(dxbot_cli, monkeypatch, capsys, args, said):
+    monkeypatch.setattr(sys, "argv", ["dxbot", "scheduler", *args])
+    with pytest.raises(SystemExit) as exited:
+        dxbot_cli.main()
+    error = capsys.readouterr().err.strip()
+    assert exited.value.code == 2 and "\n" not in error and said in error
