@@ -97,8 +97,47 @@ def send(
         raise typer.Exit(1)
 
 
-def scheduler() -> None:
-    """Run the clock: send last week's digest at DXBOT_DIGEST_CRON (default Monday 09:00) in DXBOT_TZ."""
-    from bot.scheduler import run
+def scheduler(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="list the next runs and why they moved; send and start nothing")
+    ] = False,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", metavar="ISO_DATETIME", help="with --dry-run: list runs from then (default: now)"),
+    ] = None,
+    weeks: Annotated[int, typer.Option("--weeks", min=1, max=60, help="with --dry-run: how far ahead")] = 4,
+    as_json: JsonFlag = False,
+) -> None:
+    """Run the clock: last week's digest at DXBOT_DIGEST_CRON (default Monday 09:00) and the nudges at
+    DXBOT_NUDGE_CRON (default Wednesday 10:00) in DXBOT_TZ, each moved to the next business day off weekends,
+    holidays and DXBOT_CLOSED_DAYS (unless DXBOT_HOLIDAYS=none). With --dry-run, only list the runs ahead."""
+    if not dry_run:
+        if start is not None or as_json:
+            raise UserError("--from and --json list the runs ahead: add --dry-run (the clock itself prints logs)")
+        from bot.scheduler import run
 
-    run(load_services())
+        run(load_services())
+        return
+    from datetime import timedelta
+
+    from bot.scheduler import planned_runs
+
+    settings = load_settings()
+    begin = _moment(start, settings)
+    planned = planned_runs(settings, begin, begin + timedelta(weeks=weeks))
+    if as_json:
+        print_json({"from": begin.isoformat(), "tz": settings.tz_name, "runs": [p.as_json() for p in planned]})
+        return
+    for run_ahead in planned:
+        typer.echo(run_ahead.describe())
+
+
+def _moment(text: str | None, settings: Settings) -> datetime:
+    """--from as an aware time (a time without an offset is in DXBOT_TZ), or now."""
+    if text is None:
+        return datetime.now(settings.tz)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--from must be a date and time like 2026-11-22T00:00+09:00, not {text!r}") from None
+    return moment.replace(tzinfo=settings.tz) if moment.tzinfo is None else moment.astimezone(settings.tz)

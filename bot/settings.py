@@ -10,9 +10,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from knowledge.calendar import YEAR_END, BusinessCalendar, ClosedSpan, parse_closed_days
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///dxbot.sqlite3"
 DEFAULT_DIGEST_CRON = "0 9 * * mon"
+DEFAULT_NUDGE_CRON = "0 10 * * wed"
+HOLIDAY_CALENDARS = ("jp", "none")  # jp: weekends, 祝日, 振替休日 and DXBOT_CLOSED_DAYS are not business days
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{8,20}")  # a public or private channel, as Slack names it
@@ -37,6 +41,9 @@ class Settings:
     digest_channel: str | None = None
     digest_team: str | None = None  # OAuth mode: the workspace whose installation posts the digest
     digest_cron: str = DEFAULT_DIGEST_CRON
+    nudge_cron: str = DEFAULT_NUDGE_CRON
+    holidays: str = "jp"
+    closed_days: tuple[ClosedSpan, ...] = (ClosedSpan(*YEAR_END),)
     tz_name: str = "Asia/Tokyo"
     openai_api_key: str | None = field(default=None, repr=False)
     openai_base_url: str | None = None
@@ -69,6 +76,12 @@ class Settings:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.tz_name)
 
+    @property
+    def calendar(self) -> BusinessCalendar:
+        """When scheduled posts may go out: they move off weekends, holidays and closed days, unless
+        DXBOT_HOLIDAYS=none."""
+        return BusinessCalendar(holidays=self.holidays == "jp", closed=self.closed_days)
+
     def require(self, *names: str) -> None:
         """Raise ConfigError naming the first missing environment variable."""
         for name in names:
@@ -99,6 +112,9 @@ class Settings:
             digest_channel=_channel("DXBOT_DIGEST_CHANNEL", get("DXBOT_DIGEST_CHANNEL")),
             digest_team=_team("DXBOT_DIGEST_TEAM", get("DXBOT_DIGEST_TEAM")),
             digest_cron=get("DXBOT_DIGEST_CRON") or DEFAULT_DIGEST_CRON,
+            nudge_cron=get("DXBOT_NUDGE_CRON") or DEFAULT_NUDGE_CRON,
+            holidays=_one_of("DXBOT_HOLIDAYS", (get("DXBOT_HOLIDAYS") or "jp").lower(), HOLIDAY_CALENDARS),
+            closed_days=_closed_days(get("DXBOT_CLOSED_DAYS")),
             tz_name=_valid_tz(get("DXBOT_TZ") or "Asia/Tokyo"),
             openai_api_key=get("OPENAI_API_KEY"),
             openai_base_url=get("OPENAI_BASE_URL"),
@@ -165,6 +181,17 @@ def _one_of(name: str, raw: str, allowed: tuple[str, ...]) -> str:
     if raw not in allowed:
         raise ConfigError(f"{name}={raw!r} must be one of {', '.join(allowed)}.")
     return raw
+
+
+def _closed_days(raw: str | None) -> tuple[ClosedSpan, ...]:
+    if raw is None:
+        return (ClosedSpan(*YEAR_END),)
+    try:
+        return parse_closed_days(raw)
+    except ValueError as exc:
+        raise ConfigError(
+            f"DXBOT_CLOSED_DAYS={raw!r}: {exc}; separate several with commas, or write none for no closed days."
+        ) from None
 
 
 def _cache_home(env: dict[str, str]) -> Path:

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from slack_bolt import App
 
-from handlers import ask, learning, sharing, subsidy
+from handlers import ask, learning, nudges, sharing, subsidy
 from handlers.request import Handler, Request, apologise_on_failure, from_command
 from knowledge.messages import Lang, language_of, t
 
@@ -24,6 +24,8 @@ SUBCOMMANDS: dict[str, Handler] = {
     "share": sharing.share,
     "privacy": sharing.privacy,
     "digest": sharing.digest,
+    "nudges": nudges.nudges,
+    "leave": nudges.leave,
 }
 # Words staff may type instead of the English sub-command names.
 SYNONYMS = {
@@ -41,11 +43,18 @@ SYNONYMS = {
     "共有": "share",
     "週報": "digest",
     "プライバシー": "privacy",
+    "nudge": "nudges",
+    "通知": "nudges",
+    "お知らせ": "nudges",
+    "リマインド": "nudges",
+    "休職": "leave",
+    "休暇": "leave",
+    "休み": "leave",
     "ヘルプ": "help",
     "使い方": "help",
 }
 # Sub-commands whose words are keywords (`/dx track ict`, `/dx privacy names on`): Japanese unless `en`.
-KEYWORD_SUBCOMMANDS = {"help", "track", "privacy", "digest", "progress", "undo"}
+KEYWORD_SUBCOMMANDS = {"help", "track", "privacy", "digest", "progress", "undo", "nudges", "leave"}
 TEXT_LIMIT = 2000
 
 
