@@ -58,7 +58,7 @@ def member_counts(session: Session) -> dict[int, int]:
         .where(Member.municipality_id.is_not(None))
         .group_by(Member.municipality_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def municipality_named(session: Session, name: str) -> Municipality | None:
@@ -177,7 +177,7 @@ def member_rows(session: Session, municipality: str | None = None) -> list[Membe
     )
     if municipality is not None:
         query = query.where(Municipality.name == municipality)
-    return [MemberRow(*row) for row in session.execute(query).tuples()]
+    return [MemberRow(*row) for row in session.execute(query)]
 
 
 def active_members(session: Session, municipality_id: int, since: datetime) -> int:
