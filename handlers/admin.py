@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from db import access, channels, repo
-from db.models import Member
+from db.models import AuditEntry, Member
 from handlers import blocks, learning
 from handlers.request import Request
 from knowledge.courses import CourseMatcher
@@ -253,18 +254,23 @@ def _audit(request: Request, session: Session, actor: Member, _rest: str) -> Non
         request.reply(t("admin_audit_none", lang, municipality=name))
         return
     tz = request.services.settings.tz
-    lines = []
-    for entry in entries:
-        details = entry.details or {}
-        who = t("admin_audit_cli", lang) if entry.actor == access.CLI_ACTOR else f"<@{entry.actor}>"
-        label = t(f"audit_{entry.action}", lang) if f"audit_{entry.action}" in MESSAGES else entry.action
-        subject = f"<@{details['user']}>" if isinstance(details.get("user"), str) else ""
-        shown = [f"{details['from']} → {details['to']}"] if "to" in details else []
-        shown += [f"「{blocks.escape(str(details[key]))}」" for key in ("course", "channel") if details.get(key)]
-        at = entry.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        line = t("admin_audit_line", lang, at=at, actor=who, action=label, subject=subject, details=" ".join(shown))
-        lines.append(line.rstrip())
+    lines = [_audit_line(entry, tz, lang) for entry in entries]
     _reply_lines(request, t("admin_audit_title", lang, municipality=name), lines)
+
+
+def _audit_line(entry: AuditEntry, tz: ZoneInfo, lang: str) -> str:
+    """When, who, what and to whom; entries other parts write (imports, deletions) show their action's name."""
+    details = entry.details or {}
+    who = t("admin_audit_cli", lang) if entry.actor == access.CLI_ACTOR else f"<@{entry.actor}>"
+    label = t(f"audit_{entry.action}", lang) if f"audit_{entry.action}" in MESSAGES else entry.action
+    parts = [f"<@{details['user']}>"] if isinstance(details.get("user"), str) else []
+    parts += [f"{details.get('from')} → {details['to']}"] if "to" in details else []
+    parts += [f"「{blocks.escape(details['course'])}」"] if isinstance(details.get("course"), str) else []
+    parts += [f"<#{details['channel']}>"] if isinstance(details.get("channel"), str) else []
+    parts += [f"answer-all {'on' if details['answer_all'] else 'off'}"] if "answer_all" in details else []
+    parts += [str(details["visibility"])] if "visibility" in details else []
+    at = entry.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return t("admin_audit_line", lang, at=at, actor=who, action=label, what=" ".join(parts)).rstrip()
 
 
 # --- channels -----------------------------------------------------------------------------------

@@ -596,10 +596,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "{municipality}の監査ログはまだありません。",
         "en": "{municipality} has no audit entries yet.",
     },
-    "admin_audit_line": {
-        "ja": "• {at} {actor} — {action} {subject}{details}",
-        "en": "• {at} {actor} — {action} {subject}{details}",
-    },
+    "admin_audit_line": {"ja": "• {at} {actor} — {action} {what}"},
     "admin_audit_cli": {"ja": "コマンドライン", "en": "command line"},
     "audit_set_role": {"ja": "役割の変更", "en": "role changed"},
     "audit_record_on_behalf": {"ja": "代理記録", "en": "recorded on behalf"},

@@ -61,6 +61,9 @@ def test_a_coordinator_configures_a_channel_and_sees_its_settings(slack, fake_sl
         here, other = channels.channel_config(session, "CQ"), channels.channel_config(session, "COTHER")
         assert (here.answer_all, here.visibility, here.updated_by) == (True, "public", "UC")
         assert (other.answer_all, other.visibility) == (False, "ephemeral")
+    slack.command("admin audit", user="UC")
+    audit = fake_slack.reply_text(7)
+    assert "チャンネル設定 <#CQ> answer-all on" in audit and "チャンネル設定 <#COTHER> ephemeral" in audit
 
 
 def test_learners_and_other_municipalities_cannot_change_a_channel(slack, fake_slack, services, municipality):
