@@ -238,9 +238,12 @@ def _deliver(context: JobContext, reply_message: dict, *, status_only: bool = Fa
         delivery.respond_now(
             context, reply["response_url"], {**reply_message, "response_type": "ephemeral", "replace_original": True}
         )
-    elif reply.get("ephemeral_to"):
+    elif reply.get("ephemeral_to"):  # beside the question; inside the thread when it was asked in one
         if not status_only:
-            context.client.chat_postEphemeral(channel=reply["channel"], user=reply["ephemeral_to"], **reply_message)
+            in_thread = reply["thread_ts"] if reply["thread_ts"] != context.payload.get("current_ts") else None
+            context.client.chat_postEphemeral(
+                channel=reply["channel"], user=reply["ephemeral_to"], thread_ts=in_thread, **reply_message
+            )
     elif reply.get("assistant"):
         if status_only:
             _assistant_call(

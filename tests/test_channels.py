@@ -116,6 +116,7 @@ def test_an_ephemeral_channel_answers_the_asker_only(slack, fake_slack, services
     slack.event(message("ITパスポートの講座は？"))
     [answer] = fake_slack.wait_for("chat.postEphemeral")
     assert (answer.args["channel"], answer.args["user"]) == ("CQ", "U1") and IT_BASICS in answer.args["text"]
+    assert "thread_ts" not in answer.args  # beside the question, where the asker looks
     buttons = {e["action_id"] for b in blocks_of(answer.args) if b["type"] == "actions" for e in b["elements"]}
     assert {"feedback_up", "feedback_down", "escalate"} <= buttons
     # A mention in that channel is answered to the asker only, too.
