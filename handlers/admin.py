@@ -92,7 +92,8 @@ def _subject(request: Request, session: Session, word: str) -> tuple[Member | No
 
 
 def _not_yours(request: Request, actor: Member, user_id: str) -> None:
-    name = actor.municipality.name if actor.municipality else "-"
+    """(Only an admin may have no municipality, and an admin gives roles to anyone.)"""
+    name = actor.municipality.name
     request.reply(t("admin_not_your_member", request.lang, user=user_id, municipality=name))
 
 
