@@ -42,6 +42,7 @@ BOT_SCOPES = (
     "commands",
     "files:write",
     "im:history",
+    "reactions:write",
     "users:read",
 )
 

@@ -1,4 +1,5 @@
-"""`dxbot members list|role`: the people who use dxbot (each appears once they have used /dx)."""
+"""`dxbot members list|set-role|audit`: the people who use dxbot (each appears once they have used /dx), their
+roles, and the audit log of changes made on someone else's behalf."""
 
 from __future__ import annotations
 
@@ -52,24 +53,81 @@ def list_members(
         )
 
 
-@members_cli.command("role")
+@members_cli.command("set-role")
 def set_role(
     user: Annotated[str, typer.Argument(help="their Slack user ID, e.g. U0123ABCD")],
     role: Annotated[str, typer.Argument(help="learner, coordinator or admin")],
-    team: Annotated[str | None, typer.Option(help="Slack team ID, when the user is in several workspaces")] = None,
+    team: Annotated[
+        str | None,
+        typer.Option(
+            help="their Slack team ID (T…, or E… on Enterprise Grid): needed when they are in several "
+            "workspaces, or have not used /dx yet"
+        ),
+    ] = None,
 ) -> None:
-    """Make a member a learner, coordinator (sees `/dx digest`) or admin."""
-    from db import repo
+    """Make a member a learner, coordinator (their municipality's digest, members and escalations) or admin; kept
+    in the audit log. This is how the first admin is appointed."""
+    from db import access, repo
     from db.models import ROLES
 
     if role not in ROLES:
         raise UserError(f"ROLE must be one of {', '.join(ROLES)}, not {role!r}")
-    with load_services().db.scope() as session:
+    services = load_services()
+    with services.db.scope() as session:
         found = repo.members_by_user(session, user, team)
+        if not found and team is not None:  # appointed before they first use /dx
+            found = [repo.member(session, team, user)]
         if not found:
-            raise UserError(f"no member with Slack user ID {user}: they appear once they have used /dx")
+            raise UserError(
+                f"no member with Slack user ID {user}: they appear once they have used /dx (or give --team T…)"
+            )
         if len(found) > 1:
             teams = ", ".join(m.slack_team_id for m in found)
             raise UserError(f"{user} is in several workspaces ({teams}): add --team")
-        repo.set_role(session, found[0], role)
+        who, before = found[0], found[0].role
+        repo.set_role(session, who, role)
+        details = {"user": user, "from": before, "to": role}
+        access.audit(session, at=services.now(), actor=None, action="set_role", member=who, details=details)
     typer.echo(f"{user} is now {role}")
+
+
+members_cli.command("role", hidden=True, help="Old name of `set-role`.")(set_role)
+
+
+@members_cli.command("audit")
+def audit(
+    municipality: Annotated[str | None, typer.Option(help="only this municipality's entries, e.g. 横須賀市")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="at most this many entries, newest first")] = 100,
+    as_json: JsonFlag = False,
+) -> None:
+    """The audit log: role changes and records made on a member's behalf, newest first."""
+    from db import access, repo
+
+    services = load_services()
+    with services.db.scope(read_only=True) as session:
+        municipality_id = None
+        if municipality is not None:
+            found = repo.municipality_named(session, municipality)
+            if found is None:
+                raise UserError(f"no municipality named {municipality!r}: see `dxbot municipalities list`")
+            municipality_id = found.id
+        entries = [
+            {
+                "at": entry.at.astimezone(services.settings.tz).isoformat(),
+                "actor": entry.actor,
+                "actor_team_id": entry.actor_team_id,
+                "action": entry.action,
+                "member_id": entry.member_id,
+                "municipality_id": entry.municipality_id,
+                "details": entry.details,
+            }
+            for entry in access.audit_log(session, municipality_id, limit=limit)
+        ]
+    if as_json:
+        print_json({"entries": entries})
+        return
+    for entry in entries:
+        details = " ".join(f"{key}={value}" for key, value in entry["details"].items())
+        typer.echo(f"{entry['at'][:16]}\t{entry['actor']}\t{entry['action']}\t{details}")
+    if not entries:
+        typer.echo("no audit entries yet" + (f" for {municipality}" if municipality else ""))

@@ -90,9 +90,19 @@ def read_question(raw: str, if_empty: str | None = None) -> tuple[str | None, st
     return visible, ""
 
 
-def queue_reply(services: Services, body: dict, event: dict, *, surface: str, thread_ts: str | None, history: bool):
+def queue_reply(
+    services: Services,
+    body: dict,
+    event: dict,
+    *,
+    surface: str,
+    thread_ts: str | None,
+    history: bool,
+    ephemeral: bool = False,
+):
     """A message's question queued in the ack for an announcement and an answer in its thread (mentions, DMs,
-    assistant threads); or, for an empty or overlong one, what to do instead."""
+    assistant threads), or only to the asker when `ephemeral` (a channel configured so); or, for an empty or
+    overlong one, what to do instead."""
     channel, ts, who = text_field(event, "channel"), text_field(event, "ts"), person(body, event)
     if not channel or not thread_ts or not ts or who is None:
         return
@@ -101,6 +111,8 @@ def queue_reply(services: Services, body: dict, event: dict, *, surface: str, th
         job = delivery.post(channel, {"text": instead}, thread_ts=thread_ts)
     else:
         where = dict(channel=channel, thread_ts=thread_ts, current_ts=ts, history=history)
+        if ephemeral:
+            where["ephemeral"] = True
         job = announce_job(question, surface=surface, team_id=who.home, user_id=who.user, **where)
     services.jobs.submit(job, event_id=text_field(body, "event_id"))
 
@@ -138,15 +150,17 @@ def _announce(context: JobContext) -> None:
     place = services.db.run(lambda session: queue_place(services, session), read_only=True)
     assistant = payload["surface"] == "assistant"
     if place is None:
-        delivery.post_once(context, channel, thread_ts, text=t("busy", lang))
+        _tell(context, t("busy", lang))
         return
-    if assistant:
+    if payload.get("ephemeral"):  # an ephemeral message cannot be updated: no placeholder, the answer alone
+        reply = {"channel": channel, "thread_ts": thread_ts, "ephemeral_to": payload["user_id"]}
+    elif assistant:
         _assistant_call(context.client.assistant_threads_setStatus, channel, thread_ts, status=placeholder(place, lang))
         reply = {"channel": channel, "thread_ts": thread_ts, "assistant": True}
     else:
         ts = delivery.post_once(context, channel, thread_ts, text=placeholder(place, lang))
         reply = {"channel": channel, "thread_ts": thread_ts, "placeholder_ts": ts}
-    where = {key: payload.get(key) for key in ("current_ts", "history")}
+    where = {key: payload.get(key) for key in ("current_ts", "history", "ephemeral")}
     job = answer_job(
         payload["question"],
         surface=payload["surface"],
@@ -182,15 +196,35 @@ def _answer(context: JobContext) -> None:
         with services.db.scope() as session:  # logged once: the log and the rendered answer commit together
             question_id = _log(session, services, payload, answer)
             shareable = payload["surface"] == "command" and answer.answered
-            rendered = {"text": blocks.escape(answer.text), "blocks": answer_blocks(answer, question_id, shareable)}
+            escalation = _escalation_value(payload, question_id)
+            rendered = {
+                "text": blocks.escape(answer.text),
+                "blocks": answer_blocks(answer, question_id, shareable, escalation),
+            }
             context.save(message=rendered, session=session)
     _deliver(context, context.payload["message"])
 
 
+def _escalation_value(payload: dict, question_id: int) -> str | None:
+    """Where "ask the coordinator" calls them (handlers/escalation.py): a question asked in a channel, in its thread
+    (a DM, the assistant or a slash command's reply has no thread the coordinators can join)."""
+    reply = payload["reply"]
+    if payload["surface"] != "mention" or not payload.get("current_ts"):
+        return None
+    return f"{question_id}:{reply['channel']}:{reply['thread_ts']}:{payload['current_ts']}"
+
+
 def _announce_failed(context: JobContext) -> None:
+    _tell(context, t("sorry_error", language_of(context.payload["question"])))
+
+
+def _tell(context: JobContext, text: str) -> None:
+    """A short notice where the announcement would have gone: in the thread, or only to the asker."""
     payload = context.payload
-    apology = t("sorry_error", language_of(payload["question"]))
-    delivery.post_once(context, payload["channel"], payload["thread_ts"], text=apology)
+    if payload.get("ephemeral"):
+        context.client.chat_postEphemeral(channel=payload["channel"], user=payload["user_id"], text=text)
+    else:
+        delivery.post_once(context, payload["channel"], payload["thread_ts"], text=text)
 
 
 def _apologise(context: JobContext) -> None:
@@ -204,6 +238,12 @@ def _deliver(context: JobContext, reply_message: dict, *, status_only: bool = Fa
         delivery.respond_now(
             context, reply["response_url"], {**reply_message, "response_type": "ephemeral", "replace_original": True}
         )
+    elif reply.get("ephemeral_to"):  # beside the question; inside the thread when it was asked in one
+        if not status_only:
+            in_thread = reply["thread_ts"] if reply["thread_ts"] != context.payload.get("current_ts") else None
+            context.client.chat_postEphemeral(
+                channel=reply["channel"], user=reply["ephemeral_to"], thread_ts=in_thread, **reply_message
+            )
     elif reply.get("assistant"):
         if status_only:
             _assistant_call(
@@ -273,7 +313,9 @@ def _log(session: Session, services: Services, payload: dict, answer: Answer) ->
     )
 
 
-def answer_blocks(answer: Answer, question_id: int, shareable: bool = False) -> list[dict]:
+def answer_blocks(
+    answer: Answer, question_id: int, shareable: bool = False, escalation: str | None = None
+) -> list[dict]:
     return blocks.as_dicts(
         blocks.answer(
             text=answer.text,
@@ -281,6 +323,7 @@ def answer_blocks(answer: Answer, question_id: int, shareable: bool = False) -> 
             question_id=question_id,
             lang=answer.language,
             shareable=shareable,
+            escalation=escalation,
         )
     )
 

@@ -101,9 +101,16 @@ def escape(text: str) -> str:
 
 
 def answer(
-    *, text: str, sources: Sequence[Citation], question_id: int | None, lang: Lang, shareable: bool = False
+    *,
+    text: str,
+    sources: Sequence[Citation],
+    question_id: int | None,
+    lang: Lang,
+    shareable: bool = False,
+    escalation: str | None = None,
 ) -> list[Block]:
-    """An answer: its text, the sources with links and as-of dates, 👍/👎 (and "share in channel")."""
+    """An answer: its text, the sources with links and as-of dates, 👍/👎 (and "share in channel"; and, for a
+    question asked in a channel, "ask the coordinator", whose value says where: handlers/escalation.py)."""
     blocks: list[Block] = [section(chunk) for chunk in pack(escape(text).split("\n\n"), separator="\n\n")]
     if sources:
         blocks.append(context(*(_source_line(n, s, lang) for n, s in enumerate(sources, start=1))))
@@ -116,7 +123,20 @@ def answer(
             buttons.append(
                 ButtonElement(text=t("share_in_channel", lang), action_id="share_answer", value=str(question_id))
             )
+        if escalation is not None:
+            buttons.append(ButtonElement(text=t("escalate_button", lang), action_id="escalate", value=escalation))
         blocks.append(ActionsBlock(block_id="answer_actions", elements=buttons))
+    return blocks
+
+
+def escalation(text: str, resolve_value: str | None, lang: Lang) -> list[Block]:
+    """The thread message that calls the coordinators, with its "resolved" button (none once resolved)."""
+    blocks: list[Block] = [section(text)]
+    if resolve_value is not None:
+        button = ButtonElement(
+            text=t("escalation_resolve_button", lang), action_id="escalation_resolve", value=resolve_value
+        )
+        blocks.append(ActionsBlock(block_id="escalation_actions", elements=[button]))
     return blocks
 
 

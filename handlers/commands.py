@@ -4,12 +4,13 @@ ack's body; slow sub-commands (`ask`, `digest`) queue a job and say so in the ac
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from dataclasses import replace
 
 from slack_bolt import App
 
-from handlers import ask, learning, nudges, sharing, subsidy
+from handlers import admin, ask, learning, nudges, sharing, subsidy
 from handlers.request import Handler, Request, apologise_on_failure, from_command
 from knowledge.messages import Lang, language_of, t
 
@@ -26,6 +27,7 @@ SUBCOMMANDS: dict[str, Handler] = {
     "digest": sharing.digest,
     "nudges": nudges.nudges,
     "leave": nudges.leave,
+    "admin": admin.admin,
 }
 # Words staff may type instead of the English sub-command names.
 SYNONYMS = {
@@ -50,12 +52,16 @@ SYNONYMS = {
     "休職": "leave",
     "休暇": "leave",
     "休み": "leave",
+    "管理": "admin",
     "ヘルプ": "help",
     "使い方": "help",
 }
 # Sub-commands whose words are keywords (`/dx track ict`, `/dx privacy names on`): Japanese unless `en`.
-KEYWORD_SUBCOMMANDS = {"help", "track", "privacy", "digest", "progress", "undo", "nudges", "leave"}
+KEYWORD_SUBCOMMANDS = {"help", "track", "privacy", "digest", "progress", "undo", "nudges", "leave", "admin"}
 TEXT_LIMIT = 2000
+# Slack's markup for a link (<https://…|label>, <mailto:a@b|a@b>): the address as written. People and channels
+# picked from Slack's list stay <@U…|name> and <#C…|name>; a < the member typed arrives as &lt;.
+_LINK = re.compile(r"<(?:mailto:)?([^@#!|>][^|>]*)(?:\|[^>]*)?>")
 
 
 def register(app: App) -> None:
@@ -72,7 +78,8 @@ def split(text: str) -> tuple[str, str]:
 
 
 def _run(ack, body, context, client) -> None:
-    raw = _without_format_characters(html.unescape(body.get("text") or ""))  # Slack sends &, < and > as entities
+    # Slack sends &, < and > as entities, and (the command escapes: manifest.yaml) links as <https://…|label>
+    raw = _without_format_characters(html.unescape(_LINK.sub(r"\1", body.get("text") or "")))
     word, rest = split(raw)
     lang = _language(word, rest, raw)
     request = from_command(body, context["services"], ack, client, text=rest, lang=lang)

@@ -99,14 +99,14 @@ def undo(request: Request) -> None:
         return
     with request.services.db.scope() as session:
         who = repo.member(session, request.home, request.user_id)
-        removed = repo.remove_completion(session, who, _course_key(request, session, who, text))
+        removed = repo.remove_completion(session, who, course_key(request, session, who, text))
     if removed is None:
         request.reply(t("undo_none", request.lang))
     else:
         request.reply(t("undo_ok", request.lang, title=removed.title_snapshot))
 
 
-def _course_key(request: Request, session, who: Member, text: str | None) -> str | None:
+def course_key(request: Request, session, who: Member, text: str | None) -> str | None:
     """Which of the member's records `text` names: a catalogue course, or one of their free-text titles."""
     if text is None:
         return None
@@ -126,7 +126,7 @@ def progress(request: Request) -> None:
         municipality = who.municipality.name if who.municipality else None
         member_track = who.track
     tz = request.services.settings.tz
-    lines = [f"• {c.title_snapshot}{_hours(c.hours, lang)} — {_local_date(c.completed_at, tz)}" for c in records]
+    lines = [f"• {c.title_snapshot}{hours_label(c.hours, lang)} — {local_date(c.completed_at, tz)}" for c in records]
     total = sum(c.hours or 0 for c in records)
     summary = t("progress_summary", lang, count=len(records), hours=_number(total))
     path_title, path_lines = None, []
@@ -184,12 +184,12 @@ def _record(request: Request, course: Listing | None, text: str, *, replace: boo
 def _confirmation(request: Request, course: Listing | None, recorded: repo.Recorded) -> str:
     lang = request.lang
     if not recorded.created:
-        local_date = _local_date(recorded.completed_at, request.services.settings.tz)
-        message = t("done_already", lang, title=recorded.title, date=local_date)
+        when = local_date(recorded.completed_at, request.services.settings.tz)
+        message = t("done_already", lang, title=recorded.title, date=when)
     elif course is None:
         message = t("done_free_recorded", lang, title=recorded.title)
     else:
-        message = t("done_recorded", lang, title=course.title, hours=_hours(course.hours, lang))
+        message = t("done_recorded", lang, title=course.title, hours=hours_label(course.hours, lang))
     if not recorded.joined:
         message += "\n" + t("done_join_hint", lang)
     return message
@@ -212,7 +212,7 @@ def _free_text_confirmed(ack, body, context, client) -> None:
     ack()
 
 
-def _hours(hours: float | None, lang: str) -> str:
+def hours_label(hours: float | None, lang: str) -> str:
     return t("done_hours", lang, hours=_number(hours)) if hours else ""
 
 
@@ -220,5 +220,5 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _local_date(moment: datetime, tz: ZoneInfo) -> str:
+def local_date(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d")

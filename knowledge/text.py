@@ -131,3 +131,36 @@ def _without_marks(latin: str) -> str:
 
 def _syllables(key: str) -> int:
     return sum(ch in "aiueo" for ch in key)
+
+
+_TRAILING_PUNCTUATION = re.compile(r"[\s。.!]+$")
+_QUESTION_ENDINGS = ("?", "か", "かな", "教えて", "教えてください", "知りたい", "知りたいです")
+_QUESTION_WORDS = (
+    "どうやって",
+    "どうすれ",
+    "どうしたら",
+    "どのよう",
+    "なぜ",
+    "何時間",
+    "何を",
+    "どこ",
+    "いつ",
+    "どれ",
+    "誰",
+    "いくら",
+)
+_ENGLISH_QUESTION_STARTS = ("how ", "what ", "why ", "when ", "where ", "which ", "who ", "can i ", "is there ")
+
+
+def looks_like_question(text: str) -> bool:
+    """Whether a message posted in a channel (not addressed to dxbot) asks something: it ends with ? or a
+    Japanese question ending (…ですか, 教えてください), or uses a question word (どうやって, 何時間, how …).
+    Chatter and thanks do not."""
+    normalized = _TRAILING_PUNCTUATION.sub("", unicodedata.normalize("NFKC", text).lower())
+    if not normalized:
+        return False
+    return (
+        normalized.endswith(_QUESTION_ENDINGS)
+        or any(word in normalized for word in _QUESTION_WORDS)
+        or normalized.startswith(_ENGLISH_QUESTION_STARTS)
+    )

@@ -42,7 +42,14 @@ def test_every_command_and_option_says_what_it_is_for(path):
             assert parameter.help, f"{' '.join(path)} {parameter.opts[0]} has no help"
 
 
-LISTINGS = [("municipalities", "list"), ("members", "list"), ("courses", "list"), ("jobs",), ("questions", "report")]
+LISTINGS = [
+    ("municipalities", "list"),
+    ("members", "list"),
+    ("members", "audit"),
+    ("courses", "list"),
+    ("jobs",),
+    ("questions", "report"),
+]
 
 
 def test_every_listing_has_json():

@@ -1,0 +1,362 @@
+"""`/dx admin …`: roles, the municipality's members and audit log, completions recorded or removed on a member's
+behalf, and channel settings (answer every question there; publicly or to the asker only).
+
+Coordinators and admins manage their own municipality's members only (db/access.py); admins also give roles
+anywhere. Every change made on someone else's behalf goes to the audit log in the same unit of work."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from db import access, channels, repo
+from db.models import AuditEntry, Member
+from handlers import blocks, learning
+from handlers.request import Request
+from knowledge.courses import CourseMatcher
+from knowledge.messages import MESSAGES, t
+from knowledge.text import clean_input
+
+# Slack writes a picked person as <@U123> or <@U123|name>, a picked channel as <#C123|name> (the command
+# escapes them: manifest.yaml should_escape).
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
+ROLE_WORDS = {
+    "learner": "learner",
+    "受講者": "learner",
+    "学習者": "learner",
+    "coordinator": "coordinator",
+    "コーディネーター": "coordinator",
+    "admin": "admin",
+    "管理者": "admin",
+}
+WORDS = {
+    "メンバー": "members",
+    "役割": "role",
+    "ロール": "role",
+    "完了": "done",
+    "修了": "done",
+    "取消": "undo",
+    "取り消し": "undo",
+    "監査": "audit",
+    "履歴": "audit",
+    "チャンネル": "channel",
+    "ヘルプ": "help",
+}
+SWITCHES = {"on": True, "オン": True, "off": False, "オフ": False}
+ANSWER_ALL_WORDS = ("answer-all", "answer_all", "answerall", "全件回答", "全回答")
+VISIBILITY_WORDS = {"public": "public", "公開": "public", "ephemeral": "ephemeral", "本人のみ": "ephemeral"}
+AUDIT_SHOWN = 20
+Action = Callable[[Request, Session, Member, str], None]
+
+
+def admin(request: Request) -> None:
+    word, rest = _split(request.text)
+    word = WORDS.get(word, word)
+    action = ACTIONS.get(word)
+    with request.services.db.scope() as session:
+        actor = repo.member(session, request.home, request.user_id)
+        if actor.role not in access.MANAGERS:
+            request.reply(t("admin_refused", request.lang))
+        elif word in ("", "help", "en"):
+            request.reply(t("admin_help", request.lang))
+        elif action is None:
+            request.reply(t("admin_unknown", request.lang, word=word[:30], help=t("admin_help", request.lang)))
+        elif actor.municipality_id is None and not (word == "role" and actor.role == "admin"):
+            request.reply(t("admin_join_first", request.lang))
+        else:
+            action(request, session, actor, rest)
+
+
+def _split(text: str) -> tuple[str, str]:
+    parts = (text or "").strip().split(maxsplit=1)
+    if not parts:
+        return "", ""
+    return unicodedata.normalize("NFKC", parts[0]).lower(), parts[1].strip() if len(parts) > 1 else ""
+
+
+def _subject(request: Request, session: Session, word: str) -> tuple[Member | None, str | None]:
+    """(the member a mention names or None when they never used dxbot, their user id); (None, None), with a
+    polite reply, when the word is no mention."""
+    mentioned = MENTION.fullmatch(word)
+    if mentioned is None:
+        request.reply(t("admin_mention_needed", request.lang))
+        return None, None
+    user_id = mentioned.group(1)
+    found = repo.members_by_user(session, user_id, request.home)
+    return (found[0] if found else None), user_id
+
+
+def _not_yours(request: Request, actor: Member, user_id: str) -> None:
+    """(Only an admin may have no municipality, and an admin gives roles to anyone.)"""
+    name = actor.municipality.name
+    request.reply(t("admin_not_your_member", request.lang, user=user_id, municipality=name))
+
+
+# --- roles and members -------------------------------------------------------------------------
+
+
+def _role(request: Request, session: Session, actor: Member, rest: str) -> None:
+    words = rest.split()
+    if len(words) != 2:
+        request.reply(t("admin_role_usage", request.lang))
+        return
+    subject, user_id = _subject(request, session, words[0])
+    if user_id is None:
+        return
+    role = ROLE_WORDS.get(unicodedata.normalize("NFKC", words[1]).lower())
+    if role is None:
+        request.reply(t("admin_role_usage", request.lang))
+        return
+    if subject is None and actor.role == "admin":  # an admin may appoint someone before they first use /dx
+        subject = repo.member(session, request.home, user_id)
+    if subject is None:
+        _not_yours(request, actor, user_id)
+        return
+    if not access.may_give_role(actor, subject, role):
+        label = t(f"role_{role}", request.lang)
+        if access.manages(actor, subject.municipality_id):
+            request.reply(t("admin_role_not_allowed", request.lang, user=user_id, role=label))
+        else:
+            _not_yours(request, actor, user_id)
+        return
+    before = subject.role
+    repo.set_role(session, subject, role)
+    now = request.services.now()
+    access.audit(
+        session,
+        at=now,
+        actor=actor,
+        action="set_role",
+        member=subject,
+        details={"user": user_id, "from": before, "to": role},
+    )
+    request.reply(
+        t(
+            "admin_role_ok",
+            request.lang,
+            user=user_id,
+            role=t(f"role_{role}", request.lang),
+            before=t(f"role_{before}", request.lang),
+        )
+    )
+
+
+def _members(request: Request, session: Session, actor: Member, _rest: str) -> None:
+    lang, name = request.lang, actor.municipality.name
+    rows = repo.member_rows(session, name)
+    if not rows:
+        request.reply(t("admin_members_none", lang, municipality=name))
+        return
+    tz = request.services.settings.tz
+    lines = [
+        t(
+            "admin_members_line",
+            lang,
+            user=row.user_id,
+            role=row.role,
+            track=t(f"track_{row.track}", lang) if row.track else "-",
+            count=row.completions,
+            last=learning.local_date(row.last_completed_at, tz) if row.last_completed_at else "-",
+        )
+        for row in rows
+    ]
+    _reply_lines(request, t("admin_members_title", lang, municipality=name, count=len(rows)), lines)
+
+
+def _reply_lines(request: Request, title: str, lines: list[str]) -> None:
+    text = "\n".join([title, *lines])
+    request.reply(text, [blocks.section(part) for part in blocks.pack([title, *lines])])
+
+
+# --- completions on a member's behalf --------------------------------------------------------------
+
+
+def _done(request: Request, session: Session, actor: Member, rest: str) -> None:
+    found = _member_and_course(request, session, actor, rest, "done")
+    if found is None:
+        return
+    subject, user_id, text = found
+    lang = request.lang
+    matches = request.services.catalogue().matcher.match(text)
+    course = CourseMatcher.clear_winner(matches)
+    if course is None and matches:
+        titles = "、".join(f"「{m.course.title}」" for m in matches[:4])
+        request.reply(t("admin_done_choose", lang, text=text, titles=titles))
+        return
+    title = course.title if course else text
+    recorded = repo.record_completion(
+        session,
+        subject.slack_team_id,
+        subject.slack_user_id,
+        course_id=course.id if course else None,
+        title=title,
+        hours=course.hours if course else None,
+        completed_at=request.services.now(),
+        source="coordinator",
+    )
+    if not recorded.created:
+        when = learning.local_date(recorded.completed_at, request.services.settings.tz)
+        request.reply(t("admin_done_already", lang, user=user_id, title=recorded.title, date=when))
+        return
+    details = {"user": user_id, "course": title, "course_id": course.id if course else None}
+    access.audit(
+        session, at=request.services.now(), actor=actor, action="record_on_behalf", member=subject, details=details
+    )
+    hours = learning.hours_label(course.hours if course else None, lang)
+    request.reply(t("admin_done_ok", lang, user=user_id, title=title, hours=hours))
+
+
+def _undo(request: Request, session: Session, actor: Member, rest: str) -> None:
+    found = _member_and_course(request, session, actor, rest, "undo")
+    if found is None:
+        return
+    subject, user_id, text = found
+    removed = repo.remove_completion(session, subject, learning.course_key(request, session, subject, text))
+    if removed is None:
+        request.reply(t("admin_undo_none", request.lang, user=user_id, text=text))
+        return
+    details = {"user": user_id, "course": removed.title_snapshot, "course_id": removed.course_id}
+    access.audit(
+        session, at=request.services.now(), actor=actor, action="undo_on_behalf", member=subject, details=details
+    )
+    request.reply(t("admin_undo_ok", request.lang, user=user_id, title=removed.title_snapshot))
+
+
+def _member_and_course(
+    request: Request, session: Session, actor: Member, rest: str, word: str
+) -> tuple[Member, str, str] | None:
+    """The member (one of the actor's own) and the course text of `@name course`; None once the reply is sent."""
+    parts = rest.split(maxsplit=1)
+    text = clean_input(parts[1], learning.COURSE_TEXT_LIMIT) if len(parts) == 2 else None
+    if text is None:
+        request.reply(t("admin_record_usage", request.lang, word=word))
+        return None
+    subject, user_id = _subject(request, session, parts[0])
+    if user_id is None:
+        return None
+    if subject is None or not access.manages(actor, subject.municipality_id):
+        _not_yours(request, actor, user_id)
+        return None
+    return subject, user_id, text
+
+
+# --- the audit log ------------------------------------------------------------------------------
+
+
+def _audit(request: Request, session: Session, actor: Member, _rest: str) -> None:
+    lang, name = request.lang, actor.municipality.name
+    entries = access.audit_log(session, actor.municipality_id, limit=AUDIT_SHOWN)
+    if not entries:
+        request.reply(t("admin_audit_none", lang, municipality=name))
+        return
+    tz = request.services.settings.tz
+    lines = [_audit_line(entry, tz, lang) for entry in entries]
+    _reply_lines(request, t("admin_audit_title", lang, municipality=name), lines)
+
+
+def _audit_line(entry: AuditEntry, tz: ZoneInfo, lang: str) -> str:
+    """When, who, what and to whom; entries other parts write (imports, deletions) show their action's name."""
+    details = entry.details or {}
+    who = t("admin_audit_cli", lang) if entry.actor == access.CLI_ACTOR else f"<@{entry.actor}>"
+    label = t(f"audit_{entry.action}", lang) if f"audit_{entry.action}" in MESSAGES else entry.action
+    parts = [f"<@{details['user']}>"] if isinstance(details.get("user"), str) else []
+    parts += [f"{details.get('from')} → {details['to']}"] if "to" in details else []
+    parts += [f"「{blocks.escape(details['course'])}」"] if isinstance(details.get("course"), str) else []
+    parts += [f"<#{details['channel']}>"] if isinstance(details.get("channel"), str) else []
+    parts += [f"answer-all {'on' if details['answer_all'] else 'off'}"] if "answer_all" in details else []
+    parts += [str(details["visibility"])] if "visibility" in details else []
+    at = entry.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return t("admin_audit_line", lang, at=at, actor=who, action=label, what=" ".join(parts)).rstrip()
+
+
+# --- channels -----------------------------------------------------------------------------------
+
+
+def _channel(request: Request, session: Session, actor: Member, rest: str) -> None:
+    lang = request.lang
+    words = rest.split()
+    channel_id = request.channel_id
+    if words and CHANNEL.fullmatch(words[0]):
+        channel_id, words = CHANNEL.fullmatch(words[0]).group(1), words[1:]
+    elif words and words[0].startswith(("#", "＃")):
+        request.reply(t("admin_channel_pick", lang))
+        return
+    if not words:
+        _show_channels(request, session, actor, channel_id)
+        return
+    setting = _setting(words)
+    if setting is None or channel_id is None:
+        request.reply(t("admin_channel_usage", lang))
+        return
+    found = channels.channel_config(session, channel_id)
+    if found is not None and found.municipality_id not in (None, actor.municipality_id) and actor.role != "admin":
+        request.reply(t("admin_channel_not_yours", lang, channel=channel_id))
+        return
+    now = request.services.now()
+    config = channels.configure_channel(
+        session,
+        team_id=request.home,
+        channel_id=channel_id,
+        municipality_id=actor.municipality_id,
+        by=actor.slack_user_id,
+        at=now,
+        **setting,
+    )
+    details = {"channel": channel_id, **setting}
+    access.audit(
+        session, at=now, actor=actor, action="configure_channel", municipality_id=actor.municipality_id, details=details
+    )
+    request.reply(
+        t("admin_channel_saved", lang) + "\n" + _state(config.channel_id, config.answer_all, config.visibility, lang)
+    )
+
+
+def _setting(words: list[str]) -> dict | None:
+    """{"answer_all": bool} from `answer-all on`, {"visibility": …} from `public` or `ephemeral`; None otherwise."""
+    words = [unicodedata.normalize("NFKC", w).lower() for w in words]
+    if len(words) == 2 and words[0] in ANSWER_ALL_WORDS and words[1] in SWITCHES:
+        return {"answer_all": SWITCHES[words[1]]}
+    if len(words) == 1 and words[0] in VISIBILITY_WORDS:
+        return {"visibility": VISIBILITY_WORDS[words[0]]}
+    return None
+
+
+def _show_channels(request: Request, session: Session, actor: Member, channel_id: str | None) -> None:
+    """This channel's settings (the defaults when it has none), then the municipality's other configured ones."""
+    lang = request.lang
+    here = channels.channel_config(session, channel_id) if channel_id else None
+    answer_all, visibility = (here.answer_all, here.visibility) if here else (False, "public")
+    lines = [_state(channel_id, answer_all, visibility, lang)] if channel_id else []
+    configured = [c for c in channels.channel_configs(session, actor.municipality_id) if c.channel_id != channel_id]
+    if configured:
+        lines += ["", t("admin_channels_title", lang, municipality=actor.municipality.name)]
+        lines += [_state(c.channel_id, c.answer_all, c.visibility, lang) for c in configured]
+    elif here is None:
+        lines.append(t("admin_channels_none", lang))
+    lines.append(t("admin_channel_usage", lang))
+    _reply_lines(request, lines[0], lines[1:])
+
+
+def _state(channel_id: str, answer_all: bool, visibility: str, lang: str) -> str:
+    return t(
+        "admin_channel_state",
+        lang,
+        channel=channel_id,
+        answer_all=t(f"channel_answer_all_{'on' if answer_all else 'off'}", lang),
+        visibility=t(f"channel_visibility_{visibility}", lang),
+    )
+
+
+ACTIONS: dict[str, Action] = {
+    "role": _role,
+    "members": _members,
+    "done": _done,
+    "undo": _undo,
+    "audit": _audit,
+    "channel": _channel,
+}
