@@ -169,7 +169,7 @@ def plan_import(session: Session, municipality_id: int, incoming: Sequence[Incom
         rows = session.execute(
             select(Completion.member_id, Completion.course_key).where(Completion.member_id.in_(chunk))
         )
-        known.update(rows.tuples())
+        known.update((member_id, key) for member_id, key in rows)
     seen: set[tuple[tuple[str, str], str]] = set()
     for item in incoming:
         key = (item.person.team_id, item.person.user_id)

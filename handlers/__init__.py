@@ -7,14 +7,16 @@ from bot.jobs import JobKind
 
 
 def register_all(app: App) -> None:
-    from handlers import ask, assistant, commands, events, home, installations, learning, sharing
+    from handlers import ask, assistant, commands, events, exports, home, installations, learning, sharing
 
-    for surface in (commands, learning, ask, events, assistant, home, sharing, installations):
+    for surface in (commands, learning, ask, events, assistant, home, sharing, installations, exports):
         surface.register(app)
 
 
 def job_kinds() -> dict[str, JobKind]:
     """Every kind of job the lanes run, by name."""
-    from handlers import ask, assistant, delivery, home, sharing
+    from handlers import ask, assistant, delivery, exports, home, sharing
 
-    return {kind: job for module in (delivery, ask, assistant, home, sharing) for kind, job in module.JOBS.items()}
+    return {
+        kind: job for module in (delivery, ask, assistant, home, sharing, exports) for kind, job in module.JOBS.items()
+    }

@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 MAX_TITLE = 300  # completions.title_snapshot
 MAX_HOURS = 1000.0
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-SLACK_ID = re.compile(r"[UW][A-Z0-9]{2,31}")
-TEAM_ID = re.compile(r"[TE][A-Z0-9]{2,31}")
+SLACK_ID = re.compile(r"[UW][A-Z0-9]{1,31}")
+TEAM_ID = re.compile(r"[TE][A-Z0-9]{1,31}")
 
 # Canonical field → header spellings (compared after _key()).
 HEADERS: dict[str, tuple[str, ...]] = {
