@@ -8,6 +8,7 @@ written in one unit of work: a file with one bad row imports nothing and names t
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
@@ -20,6 +21,7 @@ from knowledge.courses import CourseMatcher
 from knowledge.udemy_csv import ParsedRow, Rejection, decode, parse
 
 NOT_FOUND = ("users_not_found", "user_not_found")
+LOOKUPS_AT_ONCE = 4
 
 
 class UnknownMunicipality(Exception):
@@ -63,20 +65,25 @@ class _People:
         self._team = team
         self._looked_up: dict[str, ledger.Person | str] = {}
 
+    def look_up(self, emails: set[str]) -> None:
+        """Every address not known yet, once each, a few at a time (slack_sdk waits out 429s per call)."""
+        wanted = sorted(emails - self._known.keys() - self._looked_up.keys())
+        if not wanted:
+            return
+        client = self._client()
+        with ThreadPoolExecutor(LOOKUPS_AT_ONCE) as pool:
+            self._looked_up.update(zip(wanted, pool.map(lambda email: self._lookup(client, email), wanted), strict=True))
+
     def of(self, row: ParsedRow) -> ledger.Person | str:
-        """The person, or why they cannot be found."""
+        """The person, or why they cannot be found (after look_up of every row's address)."""
         if row.user_id is not None:
             return ledger.Person(row.team_id or self._team(), row.user_id, row.email)
         email = row.email or ""
-        if email in self._known:
-            return self._known[email]
-        if email not in self._looked_up:
-            self._looked_up[email] = self._lookup(email)
-        return self._looked_up[email]
+        return self._known.get(email) or self._looked_up[email]
 
-    def _lookup(self, email: str) -> ledger.Person | str:
+    def _lookup(self, client: WebClient, email: str) -> ledger.Person | str:
         try:
-            user = self._client().users_lookupByEmail(email=email)["user"]
+            user = client.users_lookupByEmail(email=email)["user"]
         except SlackApiError as exc:
             if exc.response.get("error") in NOT_FOUND:
                 return f"no Slack user has the address {email} (add a slack_user_id column for them)"
@@ -126,6 +133,7 @@ def import_udemy(
 
         emails = {row.email for row in parsed.rows if row.email and row.user_id is None}
         people = _People(ledger.members_by_email(session, municipality.id, emails), lazy_client, home_team)
+        people.look_up(emails)
         ids, by_udemy_id = ledger.course_ids(session)
         courses: dict[tuple[str | None, str | None], tuple[str | None, str, float | None] | str] = {}
         incoming: list[ledger.Incoming] = []

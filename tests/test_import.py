@@ -4,6 +4,7 @@ e-mail through the fake Slack's users.lookupByEmail, re-imports adding nothing; 
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 
 import pytest
@@ -190,3 +191,17 @@ def test_the_command_line_import_and_municipalities_set(
     assert done.returncode == 0, done.stderr
     listing = json.loads(dxbot("municipalities", "list", "--json", cwd=tmp_path, env=env).stdout)["municipalities"]
     assert (listing[0]["licences"], listing[0]["nudge_weeks"]) == (20, 4)
+
+
+def test_a_thousand_rows_import_in_bulk_with_one_look_up_per_address(services, municipality, fake_slack):
+    """The benchmark's file (bench/udemy_import.py, 10,000 rows in under 10 s) at a tenth of its size."""
+    from bench.udemy_import import COURSES_EACH, report
+
+    for n in range(1000 // COURSES_EACH):
+        fake_slack.add_user(f"staff{n}@city.example.lg.jp", f"U{n:07d}")
+    began = time.perf_counter()
+    result = run(services, report(1000, 0, []))
+    elapsed = time.perf_counter() - began
+    assert (result.new_completions, result.new_members, result.rejected) == (1000, 200, [])
+    assert len(fake_slack.of("users.lookupByEmail")) == 200
+    assert elapsed < 5, f"{elapsed:.1f} s for 1,000 rows"
