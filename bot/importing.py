@@ -72,7 +72,9 @@ class _People:
             return
         client = self._client()
         with ThreadPoolExecutor(LOOKUPS_AT_ONCE) as pool:
-            self._looked_up.update(zip(wanted, pool.map(lambda email: self._lookup(client, email), wanted), strict=True))
+            self._looked_up.update(
+                zip(wanted, pool.map(lambda email: self._lookup(client, email), wanted), strict=True)
+            )
 
     def of(self, row: ParsedRow) -> ledger.Person | str:
         """The person, or why they cannot be found (after look_up of every row's address)."""
