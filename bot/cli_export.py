@@ -31,6 +31,7 @@ def completions(
     course and totals per fiscal year (April start). CSV is UTF-8 with a BOM (Excel opens it); the ledger goes
     to a second file, <name>_台帳.csv."""
     from db import ledger, repo
+    from db.access import audit
     from knowledge.ledger import FORMATS, export_files
 
     chosen = choice("--format", file_format, FORMATS)
@@ -56,4 +57,7 @@ def completions(
         except OSError as exc:
             raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
         typer.echo(f"wrote {path}")
+    with services.db.scope() as session:  # personal data left the database: kept in the audit log
+        details = {"format": chosen, "rows": len(rows), "surface": "cli", "from": from_, "to": to}
+        audit(session, at=services.now(), actor=None, action="export", municipality_id=found.id, details=details)
     typer.echo(f"{len(rows)} completion(s) of {municipality}")

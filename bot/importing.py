@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.services import Services
 from db import ledger, repo
 from db.access import audit
-from knowledge.courses import CourseMatcher
+from knowledge.courses import CourseMatcher, Listing
 from knowledge.udemy_csv import ParsedRow, Rejection, decode, parse
 
 NOT_FOUND = ("users_not_found", "user_not_found")
@@ -57,31 +58,43 @@ class ImportReport:
 
 
 class _People:
-    """Who each row is: looked up once per distinct e-mail address."""
+    """Who each row is: a `slack_user_id` column, an address an earlier import matched, else Slack's answer for
+    the address, asked once per distinct address. The Web API client is made only when a call is needed."""
 
-    def __init__(self, known: dict[str, ledger.Person], client: Callable[[], WebClient], team: Callable[[], str]):
+    def __init__(self, known: dict[str, ledger.Person], client: Callable[[str | None], WebClient], team: str | None):
         self._known = known
-        self._client = client
-        self._team = team
+        self._make_client = client
+        self._team = team  # the municipality's workspace, when known
+        self._client: WebClient | None = None
         self._looked_up: dict[str, ledger.Person | str] = {}
 
     def look_up(self, emails: set[str]) -> None:
-        """Every address not known yet, once each, a few at a time (slack_sdk waits out 429s per call)."""
+        """Every address not known yet, a few at a time (slack_sdk waits out 429s per call)."""
         wanted = sorted(emails - self._known.keys() - self._looked_up.keys())
         if not wanted:
             return
-        client = self._client()
+        client = self._web_client()
         with ThreadPoolExecutor(LOOKUPS_AT_ONCE) as pool:
-            self._looked_up.update(
-                zip(wanted, pool.map(lambda email: self._lookup(client, email), wanted), strict=True)
-            )
+            found = pool.map(lambda email: self._lookup(client, email), wanted)
+            self._looked_up.update(zip(wanted, found, strict=True))
 
     def of(self, row: ParsedRow) -> ledger.Person | str:
         """The person, or why they cannot be found (after look_up of every row's address)."""
         if row.user_id is not None:
-            return ledger.Person(row.team_id or self._team(), row.user_id, row.email)
+            return ledger.Person(row.team_id or self._home(), row.user_id, row.email)
         email = row.email or ""
         return self._known.get(email) or self._looked_up[email]
+
+    def _web_client(self) -> WebClient:
+        if self._client is None:
+            self._client = self._make_client(self._team)
+        return self._client
+
+    def _home(self) -> str:
+        """For rows naming a Slack user but no team: the municipality's workspace, else the token's."""
+        if self._team is None:
+            self._team = self._web_client().auth_test()["team_id"]
+        return self._team
 
     def _lookup(self, client: WebClient, email: str) -> ledger.Person | str:
         try:
@@ -90,7 +103,7 @@ class _People:
             if exc.response.get("error") in NOT_FOUND:
                 return f"no Slack user has the address {email} (add a slack_user_id column for them)"
             raise
-        home = (user.get("enterprise_user") or {}).get("enterprise_id") or user.get("team_id") or self._team()
+        home = (user.get("enterprise_user") or {}).get("enterprise_id") or user.get("team_id") or self._home()
         return ledger.Person(home, user["id"], email)
 
 
@@ -111,60 +124,16 @@ def import_udemy(
     parsed = parse(decode(raw), tz)
     report = ImportReport(municipality_name, dry_run, rows=len(parsed.rows) + len(parsed.rejected))
     report.not_completed, report.rejected = parsed.not_completed, list(parsed.rejected)
-    matcher = services.catalogue().matcher
-    listings = {course.id: course for course in services.catalogue().courses}
     # Read and look up first, without holding the writers' turn through the Slack calls.
     with services.db.scope(read_only=True) as session:
         municipality = repo.municipality_named(session, municipality_name)
         if municipality is None:
             raise UnknownMunicipality(municipality_name)
-        known_team = team or ledger.municipality_team(session, municipality)
-        clients: list[WebClient] = []
-
-        def lazy_client() -> WebClient:
-            if not clients:
-                clients.append(client(known_team))
-            return clients[0]
-
-        def home_team() -> str:
-            """For rows naming a Slack user but no team: the municipality's workspace, else the token's."""
-            nonlocal known_team
-            if known_team is None:
-                known_team = lazy_client().auth_test()["team_id"]
-            return known_team
-
         emails = {row.email for row in parsed.rows if row.email and row.user_id is None}
-        people = _People(ledger.members_by_email(session, municipality.id, emails), lazy_client, home_team)
+        known = ledger.members_by_email(session, municipality.id, emails)
+        people = _People(known, client, team or ledger.municipality_team(session, municipality))
         people.look_up(emails)
-        ids, by_udemy_id = ledger.course_ids(session)
-        courses: dict[tuple[str | None, str | None], tuple[str | None, str, float | None] | str] = {}
-        incoming: list[ledger.Incoming] = []
-        for row in parsed.rows:
-            if row.municipality is not None and row.municipality != municipality.name:
-                report.rejected.append(
-                    Rejection(row.line, f"the row is for {row.municipality}, not {municipality.name}")
-                )
-                continue
-            person = people.of(row)
-            key = (row.course_id, row.title)
-            if key not in courses:
-                courses[key] = _course(row, ids, by_udemy_id, matcher, listings)
-            course = courses[key]
-            if isinstance(person, str) or isinstance(course, str):
-                report.rejected.append(Rejection(row.line, person if isinstance(person, str) else str(course)))
-                continue
-            course_id, title, length = course
-            incoming.append(
-                ledger.Incoming(
-                    line=row.line,
-                    person=person,
-                    course_id=course_id,
-                    course_key=course_id or repo.free_text_key(title),
-                    title=title,
-                    hours=row.hours if row.hours is not None else length,
-                    completed_at=row.completed_at,
-                )
-            )
+        incoming = _resolve(services, session, municipality.name, parsed.rows, people, report)
     with services.db.scope(read_only=dry_run) as session:
         municipality = repo.municipality_named(session, municipality_name)
         if municipality is None:
@@ -204,6 +173,47 @@ def import_udemy(
     return report
 
 
+def _resolve(
+    services: Services,
+    session: Session,
+    municipality: str,
+    rows: list[ParsedRow],
+    people: _People,
+    report: ImportReport,
+) -> list[ledger.Incoming]:
+    """Each row's person and course; a row that has neither known goes to the report's rejections."""
+    catalogue = services.catalogue()
+    listings = {course.id: course for course in catalogue.courses}
+    ids, by_udemy_id = ledger.course_ids(session)
+    courses: dict[tuple[str | None, str | None], tuple[str | None, str, float | None] | str] = {}
+    incoming: list[ledger.Incoming] = []
+    for row in rows:
+        if row.municipality is not None and row.municipality != municipality:
+            report.rejected.append(Rejection(row.line, f"the row is for {row.municipality}, not {municipality}"))
+            continue
+        person = people.of(row)
+        key = (row.course_id, row.title)
+        if key not in courses:  # each distinct course matched once
+            courses[key] = _course(row, ids, by_udemy_id, catalogue.matcher, listings)
+        course = courses[key]
+        if isinstance(person, str) or isinstance(course, str):
+            report.rejected.append(Rejection(row.line, person if isinstance(person, str) else str(course)))
+            continue
+        course_id, title, length = course
+        incoming.append(
+            ledger.Incoming(
+                line=row.line,
+                person=person,
+                course_id=course_id,
+                course_key=course_id or repo.free_text_key(title),
+                title=title,
+                hours=row.hours if row.hours is not None else length,
+                completed_at=row.completed_at,
+            )
+        )
+    return incoming
+
+
 def slack_client(services: Services) -> Callable[[str | None], WebClient]:
     """SLACK_BOT_TOKEN's client, or in OAuth mode the installation's of the municipality's workspace (else
     DXBOT_DIGEST_TEAM's)."""
@@ -229,7 +239,7 @@ def _course(
     ids: set[str],
     by_udemy_id: dict[str, str],
     matcher: CourseMatcher,
-    listings: dict,
+    listings: dict[str, Listing],
 ) -> tuple[str | None, str, float | None] | str:
     """(course id or None for free text, the title to keep, the course's hours), or why the row's course is
     unknown."""

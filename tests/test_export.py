@@ -107,6 +107,9 @@ def test_the_command_line_writes_csv_with_a_bom_and_xlsx_with_two_sheets(service
     assert len(completions) == 4 and "川崎市の秘密の研修" not in json.dumps(completions, ensure_ascii=False)
     totals = [row for row in workbook[SHEETS[1]].values if row[6] == LEDGER_TOTAL]
     assert [(row[0], row[7]) for row in totals] == [(2025, 2.0), (2026, 13.5)]
+    with services.db.scope(read_only=True) as session:
+        exports = [(e.action, e.actor, e.details["format"]) for e in audit_log(session)]
+    assert exports == [("export", "cli", "xlsx"), ("export", "cli", "csv")]
 
 
 def test_a_coordinator_gets_their_own_municipality_in_a_dm_and_the_export_is_audited(services, slack, fake_slack):
