@@ -207,7 +207,7 @@ def _resolve(
                 course_id=course_id,
                 course_key=course_id or repo.free_text_key(title),
                 title=title,
-                hours=row.hours if row.hours is not None else length,
+                hours=row.hours if row.hours_given else length,
                 completed_at=row.completed_at,
             )
         )

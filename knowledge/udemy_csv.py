@@ -72,6 +72,7 @@ class ParsedRow:
     hours: float | None
     completed_at: datetime
     municipality: str | None
+    hours_given: bool = False  # the file has a length column: an empty cell means no hours, not the course's
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ def _row(line: int, row: dict[str, str | None], tz: ZoneInfo) -> ParsedRow | Rej
         hours=hours,
         completed_at=completed_at,
         municipality=row.get("municipality"),
+        hours_given="hours" in row or "minutes" in row,
     )
 
 

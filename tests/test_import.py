@@ -124,7 +124,7 @@ def test_courses_by_id_title_or_free_text_and_a_mapping_column(services, municip
     report = run(services, raw.rsplit(b"UA2,,no-such", 1)[0], licences=12)
     assert report.written and report.new_completions == 3
     assert [(u, cid, title, hours) for u, title, cid, hours, *_ in completions(services)] == [
-        ("UA1", "kanagawa-it-basics-10h", "たった10時間で社会人に必要なIT基礎知識が全て身につく!", 10.0),  # by id
+        ("UA1", "kanagawa-it-basics-10h", "たった10時間で社会人に必要なIT基礎知識が全て身につく!", None),  # by id
         ("UA1", "kanagawa-fe-fastest", "基本情報技術者", 2.0),  # by title, through the matcher
         ("UA2", None, "市役所オリジナル研修", 1.5),  # kept as free text
     ]
@@ -140,6 +140,16 @@ def test_export_then_import_into_a_fresh_database_is_lossless(services, municipa
             session, "T1", "UHANAKO", course_id=None, title="庁内研修 セキュリティ", hours=2.0,
             completed_at=completion_time("2027-03-31", services.settings.tz), source="slash",
         )  # fmt: skip
+        repo.record_completion(
+            session,
+            "T1",
+            "UTARO",
+            course_id="kanagawa-it-basics-10h",
+            title="ITパスポート",
+            hours=None,
+            completed_at=completion_time("2026-07-01", services.settings.tz),
+            source="coordinator",
+        )  # fmt: skip: no hours, though the course has 10: still none after the round trip
     before = completions(services)
     with services.db.scope(read_only=True) as session:
         place = repo.municipality_named(session, "横須賀市")
@@ -205,3 +215,9 @@ def test_a_thousand_rows_import_in_bulk_with_one_look_up_per_address(services, m
     assert (result.new_completions, result.new_members, result.rejected) == (1000, 200, [])
     assert len(fake_slack.of("users.lookupByEmail")) == 200
     assert elapsed < 5, f"{elapsed:.1f} s for 1,000 rows"
+
+
+def test_a_file_without_lengths_takes_the_course_s_hours(services, municipality):
+    raw = b"slack_user_id,Course ID,Completed Date\nUA1,kanagawa-it-basics-10h,2026-04-02\n"
+    assert run(services, raw).written
+    assert [hours for _, _, _, hours, *_ in completions(services)] == [10.0]
