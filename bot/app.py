@@ -42,7 +42,9 @@ BOT_SCOPES = (
     "commands",
     "files:write",
     "im:history",
+    "im:write",
     "users:read",
+    "users:read.email",
 )
 
 

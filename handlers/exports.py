@@ -27,16 +27,16 @@ def register(app: App) -> None:
 
 def export(request: Request) -> None:
     """`/dx export`, `/dx export xlsx`, `/dx export csv 横須賀市` (only one's own municipality)."""
-    words = [unicodedata.normalize("NFKC", word).lower() for word in request.text.split()]
-    chosen = next((word for word in words if word in FORMATS), "csv")
-    named = " ".join(word for word in request.text.split() if word.lower() not in FORMATS and word != "en")
+    words = [(unicodedata.normalize("NFKC", word).lower(), word) for word in request.text.split()]
+    chosen = next((folded for folded, _ in words if folded in FORMATS), "csv")
+    named = " ".join(word for folded, word in words if folded not in (*FORMATS, "en"))
     _start(request, chosen, named or None)
 
 
 def _clicked(ack, body, context, client) -> None:
     ack()
-    action = (body.get("actions") or [{}])[0]
-    chosen = text_field(action, "value") if text_field(action, "value") in FORMATS else "csv"
+    value = text_field((body.get("actions") or [{}])[0], "value")
+    chosen = value if value in FORMATS else "csv"
     request = from_action(body, context["services"], client, text="", lang="ja")
     apologise_on_failure(lambda r: _start(r, chosen, None))(request)
 
