@@ -318,10 +318,12 @@ def _path_figures(session: Session, figures: _Figures, start: datetime, end: dat
 
 
 def _licence_figures(session: Session, figures: _Figures, end: datetime) -> None:
-    """Licences in use at the week's end, for every municipality in one query: repo.active_members' count."""
+    """Licences in use at the week's end, in one query for every municipality that has licences allocated (only
+    they show it): repo.active_members' count."""
+    allocated = select(Municipality.id).where(Municipality.licences.is_not(None))
     rows = session.execute(
         select(Completion.municipality_id, func.count(distinct(Completion.member_id)))
-        .where(_in_week(Completion.completed_at, end - LICENCE_WINDOW, end), Completion.municipality_id.is_not(None))
+        .where(_in_week(Completion.completed_at, end - LICENCE_WINDOW, end), Completion.municipality_id.in_(allocated))
         .group_by(Completion.municipality_id)
     )
     for municipality_id, used in rows:
