@@ -42,8 +42,10 @@ BOT_SCOPES = (
     "commands",
     "files:write",
     "im:history",
+    "im:write",
     "reactions:write",
     "users:read",
+    "users:read.email",
 )
 
 

@@ -15,6 +15,8 @@ from bot import (
     cli_courses,
     cli_db,
     cli_digest,
+    cli_export,
+    cli_import,
     cli_installations,
     cli_kb,
     cli_members,
@@ -41,6 +43,8 @@ for group in (
     cli_kb,
     cli_digest,
     cli_questions,
+    cli_import,
+    cli_export,
     cli_serve,
 ):
     group.register(cli)

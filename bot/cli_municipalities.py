@@ -1,4 +1,5 @@
-"""`dxbot municipalities add|list`: the participating municipalities."""
+"""`dxbot municipalities add|set|list`: the participating municipalities, their Udemy Business licences and
+nudge settings."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli_support import JsonFlag, UserError, load_services, print_json
+from bot.cli_support import JsonFlag, UserError, load_services, print_json, whole
 
 if TYPE_CHECKING:
     from db.models import Municipality
@@ -73,9 +74,49 @@ def _reading(given: str | None, name: str, code: str | None, knowledge: Knowledg
     return kana
 
 
+DEFAULT_NUDGE_WEEKS = 3  # what the nudges use while a municipality sets none
+MOST_LICENCES = 1_000_000
+MOST_NUDGE_WEEKS = 52
+
+
+@municipalities_cli.command("set")
+def set_settings(
+    name: Annotated[str, typer.Argument(help="the municipality's name, e.g. 横須賀市")],
+    licences: Annotated[
+        str | None, typer.Option(help="Udemy Business licences allocated to it (the digest shows how many are in use)")
+    ] = None,
+    nudge_weeks: Annotated[
+        str | None,
+        typer.Option(help=f"weeks without a completion before a member is nudged (default {DEFAULT_NUDGE_WEEKS})"),
+    ] = None,
+) -> None:
+    """Set a municipality's allocated licences or its nudge interval."""
+    from db import ledger, repo
+
+    allocated = whole("--licences", licences, positive=True, most=MOST_LICENCES) if licences is not None else None
+    weeks = (
+        whole("--nudge-weeks", nudge_weeks, positive=True, most=MOST_NUDGE_WEEKS) if nudge_weeks is not None else None
+    )
+    if allocated is None and weeks is None:
+        raise UserError("nothing to set: give --licences N or --nudge-weeks N")
+    with load_services().db.scope() as session:
+        found = repo.municipality_named(session, name.strip())
+        if found is None:
+            raise UserError(f"no municipality named {name}: `dxbot municipalities list` shows them")
+        ledger.set_municipality_settings(session, found, licences=allocated, nudge_weeks=weeks)
+        shown = _settings_text(found.licences, found.nudge_weeks)
+    typer.echo(f"{name.strip()}: {shown}")
+
+
+def _settings_text(licences: int | None, nudge_weeks: int | None) -> str:
+    allocated = f"{licences} licences" if licences is not None else "licences not set"
+    return f"{allocated}, nudges after {nudge_weeks or DEFAULT_NUDGE_WEEKS} weeks"
+
+
 @municipalities_cli.command("list")
 def list_municipalities(as_json: JsonFlag = False) -> None:
-    """The participating municipalities: prefecture, name, reading, code, digest channel and members."""
+    """The participating municipalities: prefecture, name, reading, code, digest channel, members, licences and
+    nudge interval."""
     from db import repo
 
     services = load_services()
@@ -87,7 +128,8 @@ def list_municipalities(as_json: JsonFlag = False) -> None:
         return
     for row in rows:
         values = (row["prefecture"], row["name"], row["reading"], row["code"], row["channel"])
-        typer.echo("\t".join(value or "" for value in values) + f"\t{row['members']} members")
+        settings = _settings_text(row["licences"], row["nudge_weeks"])
+        typer.echo("\t".join(value or "" for value in values) + f"\t{row['members']} members\t{settings}")
     if not rows:
         typer.echo("no municipalities yet: add one with `dxbot municipalities add NAME`")
 
@@ -100,4 +142,6 @@ def _row(m: Municipality, knowledge: Knowledge, members: int) -> dict[str, objec
         "code": m.code,
         "channel": m.digest_channel_id,
         "members": members,
+        "licences": m.licences,
+        "nudge_weeks": m.nudge_weeks or DEFAULT_NUDGE_WEEKS,
     }

@@ -24,6 +24,7 @@ MIN_ASKERS_TO_QUOTE = 2  # the shared channel sees a question's words only when 
 SHARES_LIMIT = 50  # a digest is read, not searched: older tips of a busy week stay in the database
 MILESTONES = (10, 50, 100, 500, 1000)
 MIN_NAMED_GROUP = 3  # a tip credited to a municipality of fewer members would point at its author
+LICENCE_WINDOW = timedelta(days=30)  # a licence is in use while its holder was active within it (repo.active_members)
 STALE_AFTER = timedelta(minutes=10)  # a run still pending after this crashed: another may take it over
 _WEEK = re.compile(r"(\d{4})-W(\d{2})", re.IGNORECASE)
 
@@ -102,6 +103,8 @@ class MunicipalityWeek:
     last_week_completions: int = 0
     shares: int = 0
     top_courses: Courses = ()
+    licences: int | None = None  # Udemy Business licences allocated, when set
+    licences_used: int = 0  # members active in the LICENCE_WINDOW before the week's end
 
     @property
     def active(self) -> bool:
@@ -202,12 +205,19 @@ def digest_data(session: Session, week: Week, tz: ZoneInfo) -> DigestData:
     _member_figures(session, figures, start, end)
     _path_figures(session, figures, start, end)
     _share_counts(session, figures, start, end)
+    _licence_figures(session, figures, end)
     tops, top_overall = _top_courses(session, start, end)
     before = _completions_before(session, start)
     places = [
         _municipality(row, figures.get(row.id), tops.get(row.id, ()))
         for row in session.execute(
-            select(Municipality.id, Municipality.name, Municipality.code, Municipality.digest_channel_id)
+            select(
+                Municipality.id,
+                Municipality.name,
+                Municipality.code,
+                Municipality.digest_channel_id,
+                Municipality.licences,
+            )
         )
     ]
     places.sort(key=lambda m: (m.code is None, m.code or "", m.name))  # a neutral order, never a ranking
@@ -307,6 +317,19 @@ def _path_figures(session: Session, figures: _Figures, start: datetime, end: dat
         figures.put(municipality_id, path_done=int(done), path_finished=int(this_week))
 
 
+def _licence_figures(session: Session, figures: _Figures, end: datetime) -> None:
+    """Licences in use at the week's end, in one query for every municipality that has licences allocated (only
+    they show it): repo.active_members' count."""
+    allocated = select(Municipality.id).where(Municipality.licences.is_not(None))
+    rows = session.execute(
+        select(Completion.municipality_id, func.count(distinct(Completion.member_id)))
+        .where(_in_week(Completion.completed_at, end - LICENCE_WINDOW, end), Completion.municipality_id.in_(allocated))
+        .group_by(Completion.municipality_id)
+    )
+    for municipality_id, used in rows:
+        figures.put(municipality_id, licences_used=int(used))
+
+
 def _share_counts(session: Session, figures: _Figures, start: datetime, end: datetime) -> None:
     rows = session.execute(
         select(Share.municipality_id, func.count())
@@ -380,6 +403,7 @@ def _municipality(row: Row, values: dict[str, object], tops: Courses) -> Municip
         name=row.name,
         code=row.code,
         digest_channel_id=row.digest_channel_id,
+        licences=row.licences,
         path_progress=done / on_path if on_path else None,
         top_courses=tops,
     )

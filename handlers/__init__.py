@@ -7,15 +7,26 @@ from bot.jobs import JobKind
 
 
 def register_all(app: App) -> None:
-    from handlers import ask, assistant, commands, escalation, events, home, installations, learning, sharing
+    from handlers import (
+        ask,
+        assistant,
+        commands,
+        escalation,
+        events,
+        exports,
+        home,
+        installations,
+        learning,
+        sharing,
+    )
 
-    for surface in (commands, learning, ask, escalation, events, assistant, home, sharing, installations):
+    for surface in (commands, learning, ask, escalation, events, assistant, home, sharing, installations, exports):
         surface.register(app)
 
 
 def job_kinds() -> dict[str, JobKind]:
     """Every kind of job the lanes run, by name."""
-    from handlers import ask, assistant, delivery, escalation, home, sharing
+    from handlers import ask, assistant, delivery, escalation, exports, home, sharing
 
-    modules = (delivery, ask, assistant, home, sharing, escalation)
+    modules = (delivery, ask, assistant, home, sharing, escalation, exports)
     return {kind: job for module in modules for kind, job in module.JOBS.items()}

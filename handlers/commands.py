@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from slack_bolt import App
 
-from handlers import admin, ask, learning, nudges, sharing, subsidy
+from handlers import admin, ask, exports, learning, nudges, sharing, subsidy
 from handlers.request import Handler, Request, apologise_on_failure, from_command
 from knowledge.messages import Lang, language_of, t
 
@@ -28,6 +28,7 @@ SUBCOMMANDS: dict[str, Handler] = {
     "nudges": nudges.nudges,
     "leave": nudges.leave,
     "admin": admin.admin,
+    "export": exports.export,
 }
 # Words staff may type instead of the English sub-command names.
 SYNONYMS = {
@@ -53,11 +54,13 @@ SYNONYMS = {
     "休暇": "leave",
     "休み": "leave",
     "管理": "admin",
+    "エクスポート": "export",
+    "出力": "export",
     "ヘルプ": "help",
     "使い方": "help",
 }
 # Sub-commands whose words are keywords (`/dx track ict`, `/dx privacy names on`): Japanese unless `en`.
-KEYWORD_SUBCOMMANDS = {"help", "track", "privacy", "digest", "progress", "undo", "nudges", "leave", "admin"}
+KEYWORD_SUBCOMMANDS = {"help", "track", "privacy", "digest", "progress", "undo", "nudges", "leave", "admin", "export"}
 TEXT_LIMIT = 2000
 # Slack's markup for a link (<https://…|label>, <mailto:a@b|a@b>): the address as written. People and channels
 # picked from Slack's list stay <@U…|name> and <#C…|name>; a < the member typed arrives as &lt;.

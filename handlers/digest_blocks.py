@@ -161,6 +161,8 @@ def _municipality(m: MunicipalityWeek, detailed: bool) -> list[str]:
         figures.append(t("digest_part_new_members", count=f"{m.new_members:,}"))
     if m.path_progress is not None and (detailed or m.path_progress > 0):
         figures.append(t("digest_part_path", percent=round(m.path_progress * 100)))
+    if m.licences:
+        figures.append(t("digest_part_licences", used=f"{m.licences_used:,}", allocated=f"{m.licences:,}"))
     lines = [t("digest_line", name=m.name, figures="・".join(figures))]
     if detailed and m.top_courses:
         lines.append("　" + t("digest_top_courses", courses=_courses(m.top_courses)))

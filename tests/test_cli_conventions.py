@@ -73,6 +73,8 @@ def test_listings_as_json_on_a_real_database(tmp_path):
             "code": "142018",
             "channel": None,
             "members": 0,
+            "licences": None,
+            "nudge_weeks": 3,
         }
     ]
     assert json.loads(dxbot("members", "list", "--json", cwd=tmp_path).stdout) == {"members": []}

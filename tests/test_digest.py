@@ -731,3 +731,17 @@ def test_old_event_ids_are_forgotten_daily(services):
     with services.db.scope() as session:
         assert [e.event_id for e in session.query(ProcessedEvent)] == ["Ev-new"]
         assert [j.kind for j in session.query(Job)] == ["new"]  # a failed job is kept a week for the operator
+
+
+def test_licences_in_use_are_shown_against_those_allocated(services, seeded):
+    """Members active in the 30 days before the week's end (repo.active_members), only where licences are set."""
+    with services.db.scope() as session:
+        yokosuka = repo.municipality_named(session, "横須賀市")
+        yokosuka.licences = 20
+        end = W48.bounds(TOKYO)[1]
+        assert repo.active_members(session, yokosuka.id, end - timedelta(days=30)) == 2
+    data = data_for(services)
+    assert (by_name(data)["横須賀市"].licences_used, by_name(data)["横須賀市"].licences) == (2, 20)
+    lines = plain_text(data, services.knowledge, detailed=True).splitlines()
+    assert any("横須賀市" in line and "ライセンス 2/20 利用中" in line for line in lines)
+    assert not any("鎌倉市" in line and "ライセンス" in line for line in lines)

@@ -32,6 +32,7 @@ class FakeSlack:
     socket_mode_url: str | None = None  # what apps.connections.open hands out
     channels: dict[str, list[dict]] = field(default_factory=dict)  # top-level posts, for conversations.history
     workspaces: dict[str, dict] = field(default_factory=dict)  # by OAuth code and by bot token: who installs
+    users_by_email: dict[str, dict] = field(default_factory=dict)  # users.lookupByEmail: address → user
     _failures: dict[str, list[tuple[int, dict, dict]]] = field(default_factory=dict)
     _delays: dict[str, list[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -55,6 +56,11 @@ class FakeSlack:
         with self._lock:
             self.workspaces[f"code-{team_id}"] = self.workspaces[workspace["token"]] = workspace
         return f"code-{team_id}"
+
+    def add_user(self, email: str, user_id: str, team_id: str = "T1") -> None:
+        """A Slack user users.lookupByEmail finds by their address."""
+        with self._lock:
+            self.users_by_email[email.lower()] = {"id": user_id, "team_id": team_id, "profile": {"email": email}}
 
     def token_of(self, call: Call) -> str:
         """The token a call was made with (slack_sdk sends it as a bearer token)."""
@@ -118,6 +124,7 @@ class FakeSlack:
             self.replies.clear()
             self.channels.clear()
             self.workspaces.clear()
+            self.users_by_email.clear()
 
     # --- called by the request handler ---
 
@@ -164,6 +171,11 @@ class FakeSlack:
                 return (
                     {"ok": True, "url": self.socket_mode_url} if self.socket_mode_url else {"ok": False, "error": "x"}
                 )
+            case "users.lookupByEmail":
+                user = self.users_by_email.get((args.get("email") or "").lower())
+                return {"ok": True, "user": user} if user else {"ok": False, "error": "users_not_found"}
+            case "conversations.open":  # a DM with the user named
+                return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).split(",")[0]}}
             case "users.info":
                 return {"ok": True, "user": {"id": args.get("user"), "name": "staff", "real_name": "Staff Member"}}
         return {"ok": True}
