@@ -7,9 +7,20 @@ from bot.jobs import JobKind
 
 
 def register_all(app: App) -> None:
-    from handlers import ask, assistant, commands, events, home, installations, learning, sharing
+    from handlers import (
+        ask,
+        assistant,
+        commands,
+        events,
+        home,
+        installations,
+        learning,
+        lifecycle,
+        sharing,
+        skill_check,
+    )
 
-    for surface in (commands, learning, ask, events, assistant, home, sharing, installations):
+    for surface in (commands, learning, ask, events, assistant, home, sharing, installations, skill_check, lifecycle):
         surface.register(app)
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from slack_bolt import App
 
-from handlers import ask, learning, sharing, subsidy
+from handlers import ask, learning, sharing, skill_check, subsidy
 from handlers.request import Handler, Request, apologise_on_failure, from_command
 from knowledge.messages import Lang, language_of, t
 
@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, Handler] = {
     "share": sharing.share,
     "privacy": sharing.privacy,
     "digest": sharing.digest,
+    "check": skill_check.check,
 }
 # Words staff may type instead of the English sub-command names.
 SYNONYMS = {
@@ -41,11 +42,14 @@ SYNONYMS = {
     "共有": "share",
     "週報": "digest",
     "プライバシー": "privacy",
+    "診断": "check",
+    "スキル診断": "check",
+    "スキルチェック": "check",
     "ヘルプ": "help",
     "使い方": "help",
 }
 # Sub-commands whose words are keywords (`/dx track ict`, `/dx privacy names on`): Japanese unless `en`.
-KEYWORD_SUBCOMMANDS = {"help", "track", "privacy", "digest", "progress", "undo"}
+KEYWORD_SUBCOMMANDS = {"help", "track", "privacy", "digest", "progress", "undo", "check"}
 TEXT_LIMIT = 2000
 
 
