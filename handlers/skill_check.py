@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
+from slack_sdk.models.views import View
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services import Services
@@ -49,7 +50,8 @@ def check(request: Request) -> None:
 
 def _open_clicked(ack, body, context, client) -> None:
     lang = "en" if text_field((body.get("actions") or [{}])[0], "value") == "en" else "ja"
-    client.views_open(trigger_id=body["trigger_id"], view=questionnaire_modal(context["services"].questionnaire, lang))
+    modal = questionnaire_modal(context["services"].questionnaire, lang)
+    client.views_open(trigger_id=text_field(body, "trigger_id"), view=modal)
     ack()
 
 
@@ -60,22 +62,22 @@ def _submitted(ack, body, context) -> None:
     """Scored and saved before the ack, which turns the form into the plan (a modal has no channel to reply in)."""
     services: Services = context["services"]
     questionnaire = services.questionnaire
-    lang, who = _view_lang(body), person(body)
+    lang, who, first = _view_lang(body), person(body), questionnaire.questions[0].id
     answers, missing = skill_check.chosen(questionnaire, _picks(body))
     if missing or who is None:  # the form stays open, the problem under each question left unanswered
-        unanswered = missing or [questionnaire.questions[0].id]
-        ack(response_action="errors", errors={q: t("skill_check_unanswered", lang) for q in unanswered})
+        errors = {q: t("skill_check_unanswered", lang) for q in missing} or {first: t("sorry_error", lang)}
+        ack(response_action="errors", errors=errors)
         return
     try:
         view = _plan(services, who, answers, lang)
     except SQLAlchemyError as exc:  # nothing was saved: the answers stay in the form, to send again
         log.warning("could not save a skill check: %s", type(exc).__name__)
-        ack(response_action="errors", errors={questionnaire.questions[0].id: t("sorry_error", lang)})
+        ack(response_action="errors", errors={first: t("sorry_error", lang)})
         return
     ack(response_action="update", view=view)
 
 
-def _plan(services: Services, who: Person, answers: dict[str, int], lang: Lang):
+def _plan(services: Services, who: Person, answers: dict[str, int], lang: Lang) -> View:
     catalogue = services.catalogue()
     with services.db.scope() as session:
         member = repo.member(session, who.home, who.user)
