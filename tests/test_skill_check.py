@@ -199,3 +199,9 @@ questions:
     broken.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeError, match="no-such-course"):
         skill.load(courses, broken)
+
+
+def test_a_modal_slack_would_not_open_gets_an_apology(slack, fake_slack, services):
+    fake_slack.fail_next("views.open", "expired_trigger_id")
+    assert slack.command("check").status == 200
+    assert "申し訳ありません" in fake_slack.reply_text()
