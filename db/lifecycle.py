@@ -5,16 +5,17 @@ row stays, emptied, as an anonymous stand-in that belongs to no municipality: it
 name, e-mail, role, track or dates, so nothing links it to anyone. Their completions stay on it, each with the
 municipality it was recorded for: the digest's completions, hours, learners (distinct stand-ins, one per person
 forgotten, so two forgotten people still count as two), top courses and milestones of every week are unchanged.
-What they wrote (tips, questions), their votes, skill checks and escalations are deleted."""
+What they wrote (tips, questions), their votes, skill checks and escalations are deleted; the audit entries they
+made or that are about them stay (the prefecture's audit), naming them nowhere."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.access import audit
@@ -48,18 +49,13 @@ def forget(session: Session, who: Member, now: datetime) -> Forgotten:
         skill_checks=_delete(session, SkillCheck, SkillCheck.member_id == who.id),
         escalations=_delete(session, Escalation, Escalation.member_id == who.id),
     )
-    # Escalations of others they resolved stay resolved, by nobody named; changes they made stay audited, by
-    # "forgotten".
+    # Escalations of others they resolved stay resolved, by nobody named.
     session.execute(
         update(Escalation)
         .where(Escalation.resolved_by == user, Escalation.municipality_id == municipality_id)
         .values(resolved_by=None)
     )
-    session.execute(
-        update(AuditEntry)
-        .where(AuditEntry.actor == user, AuditEntry.actor_team_id == team)
-        .values(actor=FORGOTTEN, actor_team_id=None)
-    )
+    _unname_audit(session, who)
     _empty(who)
     session.flush()
     audit(
@@ -69,9 +65,23 @@ def forget(session: Session, who: Member, now: datetime) -> Forgotten:
         action="forget",
         member=who,
         municipality_id=municipality_id,
-        details=forgotten.__dict__.copy(),
+        details=asdict(forgotten),
     )
     return forgotten
+
+
+def _unname_audit(session: Session, who: Member) -> None:
+    """The audit entries they made or that are about them stay, without their Slack id, name or e-mail: the
+    actor becomes "forgotten", and so does any detail that names them (`{"user": "U…"}`)."""
+    names = [name for name in (who.slack_user_id, who.display_name, who.email) if name]
+    made = and_(AuditEntry.actor == who.slack_user_id, AuditEntry.actor_team_id == who.slack_team_id)
+    for entry in session.scalars(select(AuditEntry).where(or_(made, AuditEntry.member_id == who.id))):
+        if entry.actor == who.slack_user_id and entry.actor_team_id == who.slack_team_id:
+            entry.actor, entry.actor_team_id = FORGOTTEN, None
+        entry.details = {
+            key: FORGOTTEN if isinstance(value, str) and any(name in value for name in names) else value
+            for key, value in entry.details.items()
+        }
 
 
 def _empty(who: Member) -> None:

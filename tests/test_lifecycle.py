@@ -95,6 +95,8 @@ def someone_with_a_history(slack, services) -> None:
             )
         )
         access.audit(session, at=now, actor=person, action="record", member=colleague, details={"course": "x"})
+        details = {"user": PERSON, "from": "learner", "to": "coordinator"}  # as `dxbot members set-role` keeps it
+        access.audit(session, at=now, actor=None, action="set_role", member=person, details=details)
 
 
 def test_forget_removes_every_personal_trace_and_keeps_the_digest_counts(
@@ -136,6 +138,8 @@ def test_forget_removes_every_personal_trace_and_keeps_the_digest_counts(
         }
         [made] = session.scalars(select(AuditEntry).where(AuditEntry.action == "record"))
         assert (made.actor, made.actor_team_id) == ("forgotten", None)  # what they did stays audited, unnamed
+        [appointed] = session.scalars(select(AuditEntry).where(AuditEntry.action == "set_role"))
+        assert appointed.details == {"user": "forgotten", "from": "learner", "to": "coordinator"}
         colleague = repo.member(session, "T1", "U2")
         assert len(repo.completions(session, colleague)) == 1
 
