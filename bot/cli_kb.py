@@ -37,14 +37,17 @@ def check(
     """Validate the knowledge base: schema, unique ids, sources and dates, cross-references, subsidy rules."""
     from knowledge import kb, provenance
     from knowledge.kb import KnowledgeError
+    from knowledge.skill_check import load as load_questionnaire
     from knowledge.subsidy import load_editions
 
     checked_on = day("--on", on) if on else date.today()
     knowledge = kb.load(load_settings().kb_dir)
     editions = load_editions()
+    questionnaire = load_questionnaire(knowledge.courses)
     typer.echo(
         f"knowledge base OK: {len(knowledge.entries)} entries, {len(knowledge.courses)} courses, "
-        f"{len(editions)} subsidy rule editions ({', '.join(e.edition.isoformat() for e in editions)})"
+        f"{len(editions)} subsidy rule editions ({', '.join(e.edition.isoformat() for e in editions)}), "
+        f"skill check of {len(questionnaire.questions)} questions"
     )
     if sources is not None:
         if not sources.is_dir():

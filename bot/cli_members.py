@@ -131,3 +131,31 @@ def audit(
         typer.echo(f"{entry['at'][:16]}\t{entry['actor']}\t{entry['action']}\t{details}")
     if not entries:
         typer.echo("no audit entries yet" + (f" for {municipality}" if municipality else ""))
+
+
+@members_cli.command("forget")
+def forget(
+    user: Annotated[str, typer.Argument(help="their Slack user ID, e.g. U0123ABCD")],
+    team: Annotated[str | None, typer.Option(help="Slack team ID, when the user is in several workspaces")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False,
+) -> None:
+    """Delete a person's personal data (ids, name, e-mail, tips, questions, votes, skill checks, escalations);
+    their completions still count, anonymously, in their municipality's figures."""
+    from db import lifecycle, repo
+
+    services = load_services()
+    with services.db.scope() as session:
+        found = repo.members_by_user(session, user, team)
+        if not found:
+            raise UserError(f"no member with Slack user ID {user}: dxbot holds nothing about them")
+        if len(found) > 1:
+            teams = ", ".join(m.slack_team_id for m in found)
+            raise UserError(f"{user} is in several workspaces ({teams}): add --team")
+        if not yes:
+            typer.confirm(f"Forget {user} ({found[0].slack_team_id})? This cannot be undone", abort=True)
+        done = lifecycle.forget(session, found[0], services.now())
+    typer.echo(
+        f"{user} forgotten: deleted {done.shares} tips, {done.questions} questions, {done.votes} votes, "
+        f"{done.skill_checks} skill checks, {done.escalations} escalations; "
+        f"{done.completions_kept} completions kept anonymously"
+    )

@@ -21,6 +21,8 @@ from knowledge.answer import Answerer
 from knowledge.courses import Catalogue, Listing
 from knowledge.llm import ChatModel
 from knowledge.search import SearchIndex
+from knowledge.skill_check import Questionnaire
+from knowledge.skill_check import load as load_questionnaire
 from knowledge.subsidy import Edition, load_editions
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ class Services:
     db: Database
     opened: store.Opened
     editions: list[Edition]
+    questionnaire: Questionnaire  # the skill check's (knowledge/data/skill_check.yaml)
     jobs: JobQueue
     installations: Installations | None = None  # OAuth mode: the workspaces' tokens; None with SLACK_BOT_TOKEN
     _catalogue: _Latest = field(default_factory=_Latest)
@@ -127,6 +130,7 @@ def build_services(settings: Settings, *, create_database: bool = False) -> Serv
         db=db,
         opened=opened,
         editions=load_editions(),
+        questionnaire=load_questionnaire(opened.knowledge.courses),
         jobs=JobQueue(db, now=lambda: datetime.now(UTC)),
         installations=_installations(settings, db),
     )

@@ -17,10 +17,25 @@ def register_all(app: App) -> None:
         home,
         installations,
         learning,
+        lifecycle,
         sharing,
+        skill_check,
     )
 
-    for surface in (commands, learning, ask, escalation, events, assistant, home, sharing, installations, exports):
+    for surface in (
+        commands,
+        learning,
+        ask,
+        escalation,
+        events,
+        assistant,
+        home,
+        sharing,
+        installations,
+        exports,
+        skill_check,
+        lifecycle,
+    ):
         surface.register(app)
 
 

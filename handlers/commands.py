@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from slack_bolt import App
 
-from handlers import admin, ask, exports, learning, nudges, sharing, subsidy
+from handlers import admin, ask, exports, learning, nudges, sharing, skill_check, subsidy
 from handlers.request import Handler, Request, apologise_on_failure, from_command
 from knowledge.messages import Lang, language_of, t
 
@@ -29,6 +29,7 @@ SUBCOMMANDS: dict[str, Handler] = {
     "leave": nudges.leave,
     "admin": admin.admin,
     "export": exports.export,
+    "check": skill_check.check,
 }
 # Words staff may type instead of the English sub-command names.
 SYNONYMS = {
@@ -56,11 +57,26 @@ SYNONYMS = {
     "管理": "admin",
     "エクスポート": "export",
     "出力": "export",
+    "診断": "check",
+    "スキル診断": "check",
+    "スキルチェック": "check",
     "ヘルプ": "help",
     "使い方": "help",
 }
 # Sub-commands whose words are keywords (`/dx track ict`, `/dx privacy names on`): Japanese unless `en`.
-KEYWORD_SUBCOMMANDS = {"help", "track", "privacy", "digest", "progress", "undo", "nudges", "leave", "admin", "export"}
+KEYWORD_SUBCOMMANDS = {
+    "help",
+    "track",
+    "privacy",
+    "digest",
+    "progress",
+    "undo",
+    "nudges",
+    "leave",
+    "admin",
+    "export",
+    "check",
+}
 TEXT_LIMIT = 2000
 # Slack's markup for a link (<https://…|label>, <mailto:a@b|a@b>): the address as written. People and channels
 # picked from Slack's list stay <@U…|name> and <#C…|name>; a < the member typed arrives as &lt;.

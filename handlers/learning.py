@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 
+from bot.services import Services
 from db import repo
 from db.models import Member, Municipality
 from handlers import blocks
 from handlers.request import Request, apologise_on_failure, from_action, text_field
 from knowledge.courses import CourseMatcher, Listing
 from knowledge.kb import Course, Knowledge
-from knowledge.messages import t
+from knowledge.messages import Lang, t
 from knowledge.text import clean_input, municipal_readings, rank_names
 
 COURSE_TEXT_LIMIT = 200
@@ -68,9 +69,14 @@ def track(request: Request) -> None:
     if chosen is None:
         request.reply(t("track_usage", request.lang))
         return
-    with request.services.db.scope() as session:
-        repo.set_track(session, repo.member(session, request.home, request.user_id), chosen)
-    request.reply(t("track_ok", request.lang, track=t(f"track_{chosen}", request.lang)))
+    request.reply(choose_track(request.services, request.home, request.user_id, chosen, request.lang))
+
+
+def choose_track(services: Services, home: str, user_id: str, chosen: str, lang: Lang) -> str:
+    """Set the member's track (`/dx track`, the skill check's suggestion); returns the confirmation to show."""
+    with services.db.scope() as session:
+        repo.set_track(session, repo.member(session, home, user_id), chosen)
+    return t("track_ok", lang, track=t(f"track_{chosen}", lang))
 
 
 def done(request: Request) -> None:

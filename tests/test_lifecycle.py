@@ -1,0 +1,200 @@
+"""A person's data over time: `dxbot members forget` removes every personal trace and keeps the digest's counts;
+a member who leaves the workspace (user_change) stops being a coordinator, and comes back."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from db import access, repo, skill_checks
+from db.digest import Week, digest_data
+from db.models import AuditEntry, Base, Completion, Escalation, Member, Question
+
+PERSON = "UFORGET1"
+NAME = "山田花子"
+EMAIL = "hanako.yamada@city.example.jp"
+TIP = "花子のメモ：動画は1.5倍速で"
+QUESTION = "花子の質問：基本情報の勉強時間は？"
+
+
+def digest_now(services):
+    tz = services.settings.tz
+    with services.db.scope() as session:
+        return digest_data(session, Week.containing(services.now(), tz), tz)
+
+
+def figures(data) -> tuple:
+    [place] = data.municipalities
+    totals = data.totals
+    return (
+        (place.completions, place.hours, place.learners, place.top_courses, place.last_week_completions),
+        (totals.completions, totals.hours, totals.learners, totals.top_courses),
+    )
+
+
+def traces(services, *markers: str) -> list[str]:
+    """Every row of every table that mentions one of `markers`."""
+    found = []
+    with services.db.scope() as session:
+        for table in Base.metadata.sorted_tables:
+            for row in session.execute(table.select()):
+                if any(marker in str(tuple(row)) for marker in markers):
+                    found.append(f"{table.name}: {tuple(row)}")
+    return found
+
+
+def forget(database_url, monkeypatch, *args: str, **options):
+    from bot import cli
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return CliRunner().invoke(cli.cli, ["members", "forget", *args], **options)
+
+
+def someone_with_a_history(slack, services) -> None:
+    """PERSON, a coordinator of 横須賀市 with completions, a tip, a question, votes, a skill check, an
+    escalation, an e-mail and a shown name; and a colleague, U2, with their own."""
+    for user in (PERSON, "U2"):
+        slack.command("join 横須賀市", user=user)
+        slack.command("done ITパスポート", user=user)
+    slack.command("done プロセス改革", user=PERSON)
+    slack.command(f"share {TIP}", user=PERSON)
+    slack.command("share U2のヒント", user="U2")
+    now = services.now()
+    with services.db.scope() as session:
+        person, colleague = repo.member(session, "T1", PERSON), repo.member(session, "T1", "U2")
+        person.email, person.show_name, person.display_name = EMAIL, True, NAME
+        repo.set_role(session, person, "coordinator")
+        asked = {}
+        for who, text in ((PERSON, QUESTION), ("U2", "U2の質問")):
+            asked[who] = repo.log_question(
+                session,
+                team_id="T1",
+                user_id=who,
+                surface="command",
+                text=text,
+                answer_text="答え",
+                language="ja",
+                answered=False,
+                source_ids=[],
+                used_model=False,
+                asked_at=now,
+            )
+        repo.vote(session, asked["U2"], person, 1, now)
+        repo.vote(session, asked[PERSON], colleague, -1, now)
+        plan = {"answers": {"literacy-dx": 1}, "scores": {"literacy": 8}, "track": "business", "plan": ["x"]}
+        skill_checks.save(session, person, now=now, **plan)
+        session.add(
+            Escalation(
+                team_id="T1",
+                channel_id="C1",
+                thread_ts="1.1",
+                question_id=asked[PERSON],
+                member_id=person.id,
+                municipality_id=person.municipality_id,
+                created_at=now,
+            )
+        )
+        access.audit(session, at=now, actor=person, action="record", member=colleague, details={"course": "x"})
+        details = {"user": PERSON, "from": "learner", "to": "coordinator"}  # as `dxbot members set-role` keeps it
+        access.audit(session, at=now, actor=None, action="set_role", member=person, details=details)
+
+
+def test_forget_removes_every_personal_trace_and_keeps_the_digest_counts(
+    slack, services, municipality, database_url, monkeypatch
+):
+    someone_with_a_history(slack, services)
+    before = digest_now(services)
+    assert traces(services, PERSON, NAME, EMAIL, TIP, QUESTION)
+
+    result = forget(database_url, monkeypatch, PERSON, "--yes")
+    assert result.exit_code == 0, result.output
+    assert f"{PERSON} forgotten" in result.output and "2 completions kept anonymously" in result.output
+
+    assert traces(services, PERSON, NAME, EMAIL, TIP, QUESTION) == []
+    after = digest_now(services)
+    assert figures(after) == figures(before)  # completions, hours, learners, top courses: per week and overall
+    assert after.municipalities[0].members == 1  # the person is no longer one of its members
+    assert [tip.text for tip in after.shares] == ["U2のヒント"]
+    with services.db.scope() as session:
+        stand_in = session.scalar(select(Member).where(Member.slack_team_id == "forgotten"))
+        assert (stand_in.municipality_id, stand_in.role, stand_in.track, stand_in.joined_at) == (
+            None,
+            "learner",
+            None,
+            None,
+        )
+        kept = session.execute(select(Completion.municipality_id).where(Completion.member_id == stand_in.id)).all()
+        assert kept == [(municipality.id,), (municipality.id,)]
+        assert session.scalar(select(func.count()).select_from(Question)) == 1
+        [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "forget"))
+        assert (entry.actor, entry.municipality_id) == ("cli", municipality.id)
+        assert entry.details == {
+            "completions_kept": 2,
+            "shares": 1,
+            "questions": 1,
+            "votes": 1,
+            "skill_checks": 1,
+            "escalations": 1,
+        }
+        [made] = session.scalars(select(AuditEntry).where(AuditEntry.action == "record"))
+        assert (made.actor, made.actor_team_id) == ("forgotten", None)  # what they did stays audited, unnamed
+        [appointed] = session.scalars(select(AuditEntry).where(AuditEntry.action == "set_role"))
+        assert appointed.details == {"user": "forgotten", "from": "learner", "to": "coordinator"}
+        colleague = repo.member(session, "T1", "U2")
+        assert len(repo.completions(session, colleague)) == 1
+
+
+def test_forget_asks_first_and_names_what_it_cannot_find(slack, services, municipality, database_url, monkeypatch):
+    from bot.cli_support import UserError
+
+    slack.command("join 横須賀市", user=PERSON)
+    declined = forget(database_url, monkeypatch, PERSON, input="n\n")
+    assert declined.exit_code != 0 and "cannot be undone" in declined.output
+    assert traces(services, PERSON)
+    unknown = forget(database_url, monkeypatch, "U404", "--yes")
+    assert isinstance(unknown.exception, UserError) and "U404" in str(unknown.exception)
+
+
+def user_change(slack, user: str, deleted: bool):
+    profile = {"real_name": NAME, "display_name": NAME}
+    return slack.event(
+        {"type": "user_change", "user": {"id": user, "team_id": "T1", "deleted": deleted, "profile": profile}}
+    )
+
+
+def test_a_coordinator_who_leaves_the_workspace_is_learner_and_marked_left(slack, services, municipality):
+    slack.command("join 横須賀市", user="UC1")
+    with services.db.scope() as session:
+        repo.set_role(session, repo.member(session, "T1", "UC1"), "coordinator")
+
+    assert user_change(slack, "UC1", deleted=True).status == 200
+    with services.db.scope() as session:
+        who = repo.member(session, "T1", "UC1")
+        left_at = who.left_at
+        assert left_at is not None and who.role == "learner"
+        assert access.coordinators(session, municipality.id) == []
+        [entry] = access.audit_log(session, municipality.id)
+        assert (entry.action, entry.member_id, entry.details["was"], entry.details["role"]) == (
+            "role",
+            who.id,
+            "coordinator",
+            "learner",
+        )
+        assert NAME not in str(entry.details)
+
+    user_change(slack, "UC1", deleted=True)  # Slack's retry, or another profile change while deactivated
+    with services.db.scope() as session:
+        assert repo.member(session, "T1", "UC1").left_at == left_at
+        assert len(access.audit_log(session, municipality.id)) == 1
+
+    assert user_change(slack, "UC1", deleted=False).status == 200  # reactivated
+    with services.db.scope() as session:
+        who = repo.member(session, "T1", "UC1")
+        assert who.left_at is None and who.role == "learner"  # a coordinator gives the role back
+
+
+def test_a_profile_change_of_someone_dxbot_does_not_know_stores_nothing(slack, services):
+    assert user_change(slack, "UNEW", deleted=False).status == 200
+    assert slack.event({"type": "user_change", "user": "malformed"}).status == 200
+    with services.db.scope() as session:
+        assert session.scalar(select(func.count()).select_from(Member)) == 0
