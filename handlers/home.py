@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from slack_bolt import App
@@ -17,10 +18,10 @@ from db import access, repo
 from db import home as home_db
 from db.jobs import NewJob
 from db.models import Member
-from handlers import delivery, learning, sharing
+from handlers import delivery, learning, nudges, sharing
 from handlers import home_blocks as blocks
 from handlers.blocks import as_dicts, escape
-from handlers.request import Person, apologise_on_failure, from_action, person, text_field
+from handlers.request import Handler, Person, apologise_on_failure, from_action, person, text_field
 from knowledge.fiscal import fiscal_year, fiscal_year_span
 from knowledge.messages import Lang, t
 from knowledge.text import clean_input
@@ -42,6 +43,8 @@ def register(app: App) -> None:
     app.action(blocks.UNDO)(_undo)
     app.shortcut(RECORD_SHORTCUT)(_open_record)
     app.action(blocks.TRACK)(_track_picked)
+    app.action(blocks.NUDGES)(_switched(nudges.nudges))
+    app.action(blocks.LEAVE)(_switched(nudges.leave))
     app.action(blocks.SHARE)(_share)
     app.action(blocks.DIGEST_PREVIEW)(_digest_preview)
     app.options(blocks.COURSE[1])(_course_options)
@@ -91,6 +94,8 @@ def _learner(services: Services, session, who: Member, now: datetime) -> blocks.
             for c in reversed(records)
         ],
         tips=home_db.latest_tips(session, TIPS),
+        nudges=who.nudges,
+        on_leave=who.on_leave,
     )
 
 
@@ -166,6 +171,20 @@ def _track_picked(ack, body, context, client) -> None:
         apologise_on_failure(learning.track)(from_action(body, services, client, text=chosen, lang="ja"))
         services.jobs.submit(_publish_job(who))
     ack()
+
+
+def _switched(command: Handler) -> Callable:
+    """A reminders button: what `/dx nudges on|off` or `/dx leave on|off` does, then the Home again."""
+
+    def clicked(ack, body, context, client) -> None:
+        services, who = context["services"], person(body)
+        value = text_field(body["actions"][0], "value")
+        if who is not None and value in ("on", "off"):
+            apologise_on_failure(command)(from_action(body, services, client, text=value, lang="ja"))
+            services.jobs.submit(_publish_job(who))
+        ack()
+
+    return clicked
 
 
 def _share(ack, body, context, client) -> None:

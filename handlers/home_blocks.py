@@ -45,6 +45,8 @@ SHARE = "home_share"
 SKILL_CHECK = "skill_check_open"
 EXPORT = "coordinator_export"
 DIGEST_PREVIEW = "home_digest_preview"
+NUDGES = "home_nudges"
+LEAVE = "home_leave"
 TRACKS = ("ict", "business")
 
 # The record modal and its fields (block id, action id).
@@ -80,6 +82,8 @@ class LearnerHome:
     hours: float
     recent: Sequence[Recent]  # newest first
     tips: Sequence[SharedTip]  # newest first
+    nudges: bool  # takes the weekly nudges
+    on_leave: bool
 
 
 def home(learner: LearnerHome, overview: Overview | None, now: datetime, lang: Lang = "ja") -> View:
@@ -102,6 +106,7 @@ def home(learner: LearnerHome, overview: Overview | None, now: datetime, lang: L
     blocks += _path(learner, lang)
     blocks.append(context(t("home_hours", lang, year=learner.fiscal_year, hours=_number(learner.hours))))
     blocks += _recent(learner.recent, lang)
+    blocks += _reminders(learner, lang)
     blocks += [DividerBlock(), section(f"{t('home_tips_title', lang)}\n{_tips(learner.tips, lang)}")]
     blocks += [context(t("home_ask_hint", lang)), section(t("help", lang))]
     if overview is not None:
@@ -122,6 +127,20 @@ def _path(learner: LearnerHome, lang: Lang) -> list[Block]:
     lines = [f"{'✅' if done else '⬜'} {course_label(course, lang)}" for course, done in learner.path]
     title = t("progress_path", lang, track=t(f"track_{learner.track}", lang))
     return [SectionBlock(text=clip("\n".join([title, *lines])), accessory=picker)]
+
+
+def _reminders(learner: LearnerHome, lang: Lang) -> list[Block]:
+    """`/dx nudges on|off` and `/dx leave on|off` as buttons, each saying what a click changes to."""
+    nudges = "off" if learner.nudges else "on"
+    leave = "off" if learner.on_leave else "on"
+    state = t("home_reminders", lang, nudges=t(f"nudges_state_{'on' if learner.nudges else 'off'}", lang))
+    if learner.on_leave:
+        state += t("home_reminders_on_leave", lang)
+    buttons = [
+        ButtonElement(text=t(f"home_nudges_{nudges}", lang), action_id=NUDGES, value=nudges),
+        ButtonElement(text=t(f"home_leave_{leave}", lang), action_id=LEAVE, value=leave),
+    ]
+    return [context(state), ActionsBlock(block_id="home_reminders", elements=buttons)]
 
 
 def _recent(recent: Sequence[Recent], lang: Lang) -> list[Block]:

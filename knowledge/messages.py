@@ -23,8 +23,15 @@ MESSAGES: dict[str, dict[Lang, str]] = {
             "• `/dx subsidy 60時間 30万円 中小` … 人材開発支援助成金の目安を計算します\n"
             "• `/dx share 学んだこと・おすすめ` … 週報でみんなに共有したいヒントを投稿します\n"
             "• `/dx privacy names on|off` … 週報にお名前を載せるかどうかを選べます（最初は載せません）\n"
+            "• `/dx check` … DXスキルチェック（10問）に答えると、おすすめのコースと学習計画をお示しします\n"
+            "• `/dx nudges on|off` … 学習が止まっているときのお知らせ（週1回まで）を受け取る／止める\n"
+            "• `/dx leave on|off` … 休職・休暇中はお知らせを止めます（戻ったら off）\n"
             "• `/dx digest` … （コーディネーター向け）今週の週報をプレビューします\n"
+            "• `/dx export csv|xlsx` … （コーディネーター向け）自治体の修了記録と研修時間台帳をDMでお送りします\n"
+            "• `/dx admin` … （コーディネーター・管理者向け）役割・メンバー・代理記録・監査ログ・チャンネル設定\n"
+            "ホームタブと ⚡ショートカット「受講を記録」からも、記録・コース選び・共有ができます。\n"
             "チャンネルで @dxbot にメンションするか、DMで質問しても答えます。"
+            "回答が役に立たなかったときは「🆘 コーディネーターに聞く」でコーディネーターを呼べます。"
         ),
         "en": (
             "*How to use dxbot*\n"
@@ -37,8 +44,16 @@ MESSAGES: dict[str, dict[Lang, str]] = {
             "• `/dx subsidy 60h 300000yen sme` … estimate the 人材開発支援助成金 subsidy\n"
             "• `/dx share a tip` … share a tip for the weekly digest\n"
             "• `/dx privacy names on|off` … whether the digest may show your name (off by default)\n"
+            "• `/dx check en` … a 10-question DX skill check that suggests a track and a learning plan\n"
+            "• `/dx nudges on|off` … reminders when your learning has paused (at most weekly)\n"
+            "• `/dx leave on|off` … pause reminders while you are on leave\n"
             "• `/dx digest` … (coordinators) preview this week's digest\n"
-            "You can also mention @dxbot in a channel or send it a DM."
+            "• `/dx export csv|xlsx` … (coordinators) your municipality's records and training-hours ledger, by DM\n"
+            "• `/dx admin` … (coordinators and admins) roles, members, records on a member's behalf, audit log, "
+            "channel settings\n"
+            "The Home tab and the ⚡ shortcut “受講を記録” record, choose a track and share without slash commands.\n"
+            "You can also mention @dxbot in a channel or send it a DM. "
+            "If an answer did not help, “🆘 Ask the coordinator” calls your coordinators into the thread."
         ),
     },
     "help_in_english": {"en": "_In English: `/dx help en`_"},
@@ -582,6 +597,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": ":memo: <@{user}> さんの記録として保存しました：*{title}*（{date}）",
         "en": ":memo: Recorded for <@{user}>: *{title}* ({date})",
     },
+    "home_reminders": {"ja": "お知らせ: {nudges}", "en": "Reminders: {nudges}"},
+    "home_reminders_on_leave": {"ja": "（休職・休暇中のため送りません）", "en": " (paused while you are on leave)"},
+    "home_nudges_off": {"ja": "お知らせを止める", "en": "Stop reminders"},
+    "home_nudges_on": {"ja": "お知らせを受け取る", "en": "Get reminders"},
+    "home_leave_on": {"ja": "休職・休暇中にする", "en": "I am on leave"},
+    "home_leave_off": {"ja": "休職・休暇から戻りました", "en": "I am back"},
     # --- nudges and leave ------------------------------------------------------------------------
     "nudge_next": {
         "ja": "こんにちは、dxbot です。最近の学びはいかがですか？ 少し間が空いたので、ラーニングパスの次の講座をご案内します: "

@@ -337,3 +337,20 @@ def test_a_record_is_removed_from_the_home(slack, fake_slack, services, municipa
     interaction(slack, on_home(slack, [{"type": "button", "action_id": "home_undo", "value": undo["value"]}]))
     home = _view(fake_slack.wait_for("views.publish", 2)[1])
     assert completions_of(services, "U1") == [] and "home_undo" not in action_ids(home)
+
+
+def test_reminder_buttons_turn_nudges_off_and_mark_leave_then_say_so_on_the_home(slack, fake_slack, services):
+    """`/dx nudges off` and `/dx leave on` for surfaces without slash commands: each click saves and re-renders."""
+    view = open_home(slack, fake_slack)
+    assert action_ids(view)["home_nudges"]["value"] == "off" and action_ids(view)["home_leave"]["value"] == "on"
+    fake_slack.reset_calls()
+    interaction(slack, on_home(slack, [{"type": "button", "action_id": "home_nudges", "value": "off"}]))
+    home = _view(fake_slack.wait_for("views.publish")[0])
+    assert "お知らせ: 受け取らない" in text_of(home) and action_ids(home)["home_nudges"]["value"] == "on"
+    fake_slack.reset_calls()
+    interaction(slack, on_home(slack, [{"type": "button", "action_id": "home_leave", "value": "on"}]))
+    home = _view(fake_slack.wait_for("views.publish")[0])
+    assert "休職・休暇中のため送りません" in text_of(home) and action_ids(home)["home_leave"]["value"] == "off"
+    with services.db.scope() as session:
+        who = repo.member(session, "T1", "U1")
+        assert (who.nudges, who.on_leave) == (False, True)
