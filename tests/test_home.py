@@ -93,21 +93,7 @@ def submit(
         }
     if behalf is not None:
         values["record_behalf"] = {"member": {"type": "users_select", "selected_user": behalf}}
-    payload = {
-        "type": "view_submission",
-        "team": {"id": "T1", "domain": "dx"},
-        "user": {"id": user, "username": f"user-{user.lower()}", "team_id": "T1"},
-        "api_app_id": "A1",
-        "trigger_id": "trigger-record",
-        "view": {
-            "id": "V1",
-            "type": "modal",
-            "callback_id": "record_completion",
-            "private_metadata": "ja",
-            "state": {"values": values},
-        },
-    }
-    return interaction(slack, payload)
+    return interaction(slack, slack.view_submission("record_completion", values, user))
 
 
 def today(services) -> str:

@@ -27,21 +27,8 @@ def this_week(services):
 
 
 def submit(slack, text: str, lang: str = "ja"):
-    payload = {
-        "type": "view_submission",
-        "team": {"id": "T1", "domain": "dx"},
-        "user": {"id": "U1", "username": "user-u1", "team_id": "T1"},
-        "api_app_id": "A1",
-        "trigger_id": "trigger-modal",
-        "view": {
-            "id": "V1",
-            "type": "modal",
-            "callback_id": "share_modal",
-            "private_metadata": lang,
-            "state": {"values": {"share_text": {"text": {"type": "plain_text_input", "value": text}}}},
-        },
-    }
-    return slack.form({"payload": json.dumps(payload)})
+    values = {"share_text": {"text": {"type": "plain_text_input", "value": text}}}
+    return slack.form({"payload": json.dumps(slack.view_submission("share_modal", values, private_metadata=lang))})
 
 
 def test_share_with_text_is_stored_and_confirmed(slack, fake_slack, services, municipality):

@@ -38,21 +38,7 @@ def submit(slack, picks: dict[str, int | None], lang: str = "ja", user: str = "U
         question: {"answer": {"type": "radio_buttons", "selected_option": None if n is None else {"value": str(n)}}}
         for question, n in picks.items()
     }
-    payload = {
-        "type": "view_submission",
-        "team": {"id": "T1", "domain": "dx"},
-        "user": {"id": user, "username": f"user-{user.lower()}", "team_id": "T1"},
-        "api_app_id": "A1",
-        "trigger_id": "trigger-modal",
-        "view": {
-            "id": "V1",
-            "type": "modal",
-            "callback_id": "skill_check",
-            "private_metadata": lang,
-            "state": {"values": values},
-        },
-    }
-    return slack.form({"payload": json.dumps(payload)})
+    return slack.form({"payload": json.dumps(slack.view_submission("skill_check", values, user, lang))})
 
 
 def every(services, n: int, **overrides: int | None) -> dict[str, int | None]:

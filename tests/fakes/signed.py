@@ -99,6 +99,23 @@ class SignedSlack:
             "actions": actions,
         }
 
+    def view_submission(self, callback_id: str, values: dict, user: str = "U1", private_metadata: str = "ja") -> dict:
+        """A modal's submit: its payload as Slack posts it (send it with `form({"payload": json.dumps(…)})`)."""
+        return {
+            "type": "view_submission",
+            "team": {"id": self.team_id, "domain": "dx"},
+            "user": {"id": user, "username": f"user-{user.lower()}", "team_id": self.team_id},
+            "api_app_id": "A1",
+            "trigger_id": f"trigger-{next(self._ids)}",
+            "view": {
+                "id": "V1",
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": private_metadata,
+                "state": {"values": values},
+            },
+        }
+
     def event(self, event: dict, event_id: str | None = None, retry_num: int | None = None) -> Response:
         body = json.dumps(
             {
