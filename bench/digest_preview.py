@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--completions", type=int, default=1_000_000)
     args = parser.parse_args(argv)
     url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
-    database = Database(url)
+    database = Database(url, create=True)
     migrate.upgrade(database.engine)
     knowledge = kb.load()
     if args.completions > MUNICIPALITIES * MEMBERS_EACH * (len(knowledge.courses) + len(FREE_TITLES)):
