@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db import repo
 from db.models import AuditEntry, Member
 
 CLI_ACTOR = "cli"
@@ -69,6 +70,36 @@ def audit(
     session.add(entry)
     session.flush()
     return entry
+
+
+def record_on_behalf(
+    session: Session,
+    actor: Member,
+    subject: Member,
+    *,
+    course_id: str | None,
+    title: str,
+    hours: float | None,
+    completed_at: datetime,
+    now: datetime,
+) -> repo.Recorded:
+    """A coordinator records a completion for one of their members (the caller checked `manages`); a new record is
+    kept in the audit log with what was recorded, a repeat changes nothing and logs nothing."""
+    recorded = repo.record_completion(
+        session,
+        subject.slack_team_id,
+        subject.slack_user_id,
+        course_id=course_id,
+        title=title,
+        hours=hours,
+        completed_at=completed_at,
+        source="coordinator",
+    )
+    if recorded.created:
+        details = {"user": subject.slack_user_id, "course": title, "course_id": course_id, "hours": hours}
+        details["completed_at"] = completed_at.isoformat()
+        audit(session, at=now, actor=actor, action="record_on_behalf", member=subject, details=details)
+    return recorded
 
 
 def audit_log(session: Session, municipality_id: int | None = None, limit: int = 100) -> list[AuditEntry]:

@@ -189,26 +189,17 @@ def _done(request: Request, session: Session, actor: Member, rest: str) -> None:
         request.reply(t("admin_done_choose", lang, text=text, titles=titles))
         return
     title = course.title if course else text
-    recorded = repo.record_completion(
-        session,
-        subject.slack_team_id,
-        subject.slack_user_id,
-        course_id=course.id if course else None,
-        title=title,
-        hours=course.hours if course else None,
-        completed_at=request.services.now(),
-        source="coordinator",
+    now = request.services.now()
+    hours = course.hours if course else None
+    course_id = course.id if course else None
+    recorded = access.record_on_behalf(
+        session, actor, subject, course_id=course_id, title=title, hours=hours, completed_at=now, now=now
     )
     if not recorded.created:
         when = learning.local_date(recorded.completed_at, request.services.settings.tz)
         request.reply(t("admin_done_already", lang, user=user_id, title=recorded.title, date=when))
         return
-    details = {"user": user_id, "course": title, "course_id": course.id if course else None}
-    access.audit(
-        session, at=request.services.now(), actor=actor, action="record_on_behalf", member=subject, details=details
-    )
-    hours = learning.hours_label(course.hours if course else None, lang)
-    request.reply(t("admin_done_ok", lang, user=user_id, title=title, hours=hours))
+    request.reply(t("admin_done_ok", lang, user=user_id, title=title, hours=learning.hours_label(hours, lang)))
 
 
 def _undo(request: Request, session: Session, actor: Member, rest: str) -> None:

@@ -302,16 +302,28 @@ def _record(session, services: Services, who: Person, form: _Form, lang: Lang) -
     now = services.now()
     tz = services.settings.tz
     completed_at = now if form.day == now.astimezone(tz).date() else datetime.combine(form.day, time(12), tz)
-    recorded = repo.record_completion(
-        session,
-        subject.slack_team_id,
-        subject.slack_user_id,
-        course_id=form.course.id if form.course else None,
-        title=form.title,
-        hours=form.hours,
-        completed_at=completed_at,
-        source="coordinator" if subject is not actor else "slash",
-    )
+    course_id = form.course.id if form.course else None
+    if subject is actor:
+        recorded = repo.record_completion(
+            session,
+            who.home,
+            who.user,
+            course_id=course_id,
+            title=form.title,
+            hours=form.hours,
+            completed_at=completed_at,
+        )
+    else:
+        recorded = access.record_on_behalf(
+            session,
+            actor,
+            subject,
+            course_id=course_id,
+            title=form.title,
+            hours=form.hours,
+            completed_at=completed_at,
+            now=now,
+        )
     day = recorded.completed_at.astimezone(tz).strftime("%Y-%m-%d")
     for member in {actor.id: actor, subject.id: subject}.values():
         services.jobs.add(session, _publish_job(Person(member.slack_team_id, member.slack_user_id)))
@@ -320,9 +332,6 @@ def _record(session, services: Services, who: Person, form: _Form, lang: Lang) -
     if subject is actor:
         message = t("record_saved", lang, title=escape(recorded.title), date=day)
         return message if recorded.joined else message + "\n" + t("done_join_hint", lang)
-    details = {"course_key": form.course.id if form.course else repo.free_text_key(form.title), "title": form.title}
-    details |= {"hours": form.hours, "completed_at": completed_at.isoformat()}
-    access.audit(session, at=now, actor=actor, action="record_on_behalf", member=subject, details=details)
     return t("record_saved_for", lang, user=subject.slack_user_id, title=escape(recorded.title), date=day)
 
 

@@ -248,7 +248,7 @@ def test_a_coordinator_records_on_behalf_of_their_own_members_only(slack, fake_s
     with services.db.scope() as session:
         [entry] = access.audit_log(session, municipality.id)
         assert (entry.action, entry.actor, entry.member_id) == ("record_on_behalf", "UC", done.member_id)
-        assert entry.details["course_key"] == IT_BASICS
+        assert entry.details["course_id"] == IT_BASICS
     published = {call.args["user_id"] for call in fake_slack.wait_for("views.publish", 2)}
     assert published == {"UC", "U2"}  # both Homes show the new record
 
