@@ -162,17 +162,8 @@ def test_many_members_not_started_are_capped(slack, fake_slack, services, munici
 
 
 def test_course_search_answers_options_over_signed_http(slack, services):
-    payload = {
-        "type": "block_suggestion",
-        "team": {"id": "T1", "domain": "dx"},
-        "user": {"id": "U1", "username": "user-u1", "team_id": "T1"},
-        "api_app_id": "A1",
-        "container": {"type": "view", "view_id": "V1"},
-        "action_id": "record_course_search",
-        "block_id": "record_course",
-        "value": "ITパスポート",
-        "view": {"id": "V1", "type": "modal", "callback_id": "record_completion", "private_metadata": "ja"},
-    }
+    modal = {"id": "V1", "type": "modal", "callback_id": "record_completion", "private_metadata": "ja"}
+    payload = slack.block_suggestion("record_course_search", "ITパスポート", modal, block_id="record_course")
     options = interaction(slack, payload)["options"]
     assert options[0]["value"] == IT_BASICS
     assert options[-1]["value"] == "free:ITパスポート" and "のまま記録する" in options[-1]["text"]["text"]
@@ -296,17 +287,7 @@ def test_digest_preview_button_sends_the_preview_to_the_coordinator(slack, fake_
 def test_a_member_joins_from_the_home(slack, fake_slack, services, municipality):
     view = open_home(slack, fake_slack)
     assert action_ids(view)["home_join"]["type"] == "external_select"
-    payload = {
-        "type": "block_suggestion",
-        "team": {"id": "T1", "domain": "dx"},
-        "user": {"id": "U1", "username": "user-u1", "team_id": "T1"},
-        "api_app_id": "A1",
-        "container": {"type": "view", "view_id": "VHOME"},
-        "action_id": "home_join",
-        "block_id": "b",
-        "value": "よこすか",
-        "view": {"id": "VHOME", "type": "home"},
-    }
+    payload = slack.block_suggestion("home_join", "よこすか", {"id": "VHOME", "type": "home"})
     assert interaction(slack, payload)["options"][0]["value"] == "横須賀市"
     picked = {"type": "external_select", "action_id": "home_join", "block_id": "b", "action_ts": "1"}
     picked["selected_option"] = {"value": "横須賀市", "text": {"type": "plain_text", "text": "横須賀市"}}

@@ -116,6 +116,20 @@ class SignedSlack:
             },
         }
 
+    def block_suggestion(self, action_id: str, value: str, view: dict, block_id: str = "b", user: str = "U1") -> dict:
+        """What Slack posts while a member types in an external_select of `view` (send it like a click)."""
+        return {
+            "type": "block_suggestion",
+            "team": {"id": self.team_id, "domain": "dx"},
+            "user": {"id": user, "username": f"user-{user.lower()}", "team_id": self.team_id},
+            "api_app_id": "A1",
+            "container": {"type": "view", "view_id": view["id"]},
+            "action_id": action_id,
+            "block_id": block_id,
+            "value": value,
+            "view": view,
+        }
+
     def event(self, event: dict, event_id: str | None = None, retry_num: int | None = None) -> Response:
         body = json.dumps(
             {
