@@ -25,6 +25,7 @@ from bot.installations import NotInstalled
 from bot.jobs import Lanes, Workspace, working_for
 from bot.services import Services
 from bot.settings import ConfigError, Settings
+from db.prefectures import Tenant
 from handlers import job_kinds, register_all
 from knowledge.messages import t
 
@@ -72,18 +73,22 @@ def workspace_client(services: Services) -> Callable[[Workspace], WebClient]:
     return lambda workspace: web_client(settings, installations.token(workspace))
 
 
-def digest_client(services: Services) -> WebClient:
-    """The weekly digest posts as the workspace of the shared channel: DXBOT_DIGEST_TEAM's installation in OAuth
-    mode."""
+def digest_client(services: Services, tenant: Tenant | None = None) -> WebClient:
+    """The weekly digest posts as the workspace of the shared channel: in OAuth mode the installation of the
+    prefecture's workspace (`dxbot prefectures set NAME --team T…`), else DXBOT_DIGEST_TEAM's."""
     settings, installations = services.settings, services.installations
     if installations is None:
         return web_client(settings)
-    settings.require_bot_tokens(digest=True)
+    team = tenant.slack_team_id if tenant is not None and tenant.slack_team_id else None
+    if team is None:
+        settings.require_bot_tokens(digest=True)
+        team = settings.digest_team
     try:
-        return web_client(settings, installations.team_token(settings.digest_team))
+        return web_client(settings, installations.team_token(team))
     except NotInstalled as exc:
+        setting = f"{tenant.name}'s --team" if tenant is not None and tenant.slack_team_id else "DXBOT_DIGEST_TEAM"
         raise ConfigError(
-            f"DXBOT_DIGEST_TEAM={settings.digest_team} has no installation of dxbot: install it there "
+            f"{setting}={team} has no installation of dxbot: install it there "
             "(/slack/install), or name a workspace `dxbot installations list` shows."
         ) from exc
 

@@ -11,8 +11,10 @@ import typer
 from bot.cli_support import JsonFlag, UserError, load_services, load_settings, print_json
 
 if TYPE_CHECKING:
+    from bot.services import Services
     from bot.settings import Settings
     from db.digest import Week
+    from db.prefectures import Tenant
 
 digest_cli = typer.Typer(help="The weekly peer-sharing digest.", no_args_is_help=True)
 
@@ -50,19 +52,52 @@ def _jsonable(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return {key: value.isoformat() if isinstance(value, date) else value for key, value in pairs}
 
 
+PrefectureOption = Annotated[
+    str | None, typer.Option("--prefecture", metavar="NAME", help="one prefecture's digest (`dxbot prefectures list`)")
+]
+
+
+def _tenants(services: Services, name: str | None) -> list[Tenant]:
+    """The prefecture named, or all of them."""
+    from db import prefectures
+
+    with services.db.scope(read_only=True) as session:
+        if name is None:
+            return prefectures.tenants(session)
+        found = prefectures.tenant_named(session, name)
+    if found is None:
+        raise UserError(f"no prefecture named {name}: `dxbot prefectures list` shows them")
+    return [found]
+
+
 @digest_cli.command("preview")
 def preview(
     week: PreviewWeek = None,
+    prefecture: PrefectureOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Show a week's digest as it would be posted (plain text), or its figures as JSON. Posts nothing."""
-    from bot.digest import load  # with the chart: imported only by the commands that need it
+    """Show a prefecture's digest of a week as it would be posted (plain text), or its figures as JSON. Posts
+    nothing. Without --prefecture: the only prefecture's, or with several a national summary, prefecture by
+    prefecture, that names no municipality."""
+    from bot.digest import load, national  # with the chart: imported only by the commands that need it
 
     chosen = _week(week, load_settings())
     built = load_services()
-    data = load(built, chosen)
+    tenants = _tenants(built, prefecture)
+    if len(tenants) > 1:
+        summary = national(built, chosen, tenants)
+        if as_json:
+            print_json(asdict(summary, dict_factory=_jsonable))
+        else:
+            from handlers.digest_blocks import national_text
+
+            typer.echo(national_text(summary))
+        return
+    if not tenants:
+        raise UserError("no prefecture yet: add one with `dxbot prefectures add NAME` (or a municipality)")
+    data = load(built, chosen, tenants[0])
     if as_json:
-        print_json(asdict(data, dict_factory=_jsonable))
+        print_json({"prefecture": tenants[0].name, **asdict(data, dict_factory=_jsonable)})
     else:
         from handlers.digest_blocks import plain_text
 
@@ -72,27 +107,31 @@ def preview(
 @digest_cli.command("send")
 def send(
     week: SendWeek = None,
+    prefecture: PrefectureOption = None,
     force: Annotated[bool, typer.Option("--force", help="post again where this week's digest is already")] = False,
 ) -> None:
-    """Post a week's digest to DXBOT_DIGEST_CHANNEL and to each municipality's own channel, once per channel.
+    """Post a week's digest of each prefecture (or the one named) to its shared channel and to each of its
+    municipalities' own channels, once per channel.
 
     Without --week this is the last finished week, as the scheduler sends it on Monday. Channels that already
     have it are skipped (use --force to post again); an unfinished thread is completed; exits 1 if any
     channel failed.
     """
+    from functools import partial
+
     from bot.app import digest_client
     from bot.digest import send_digest
 
     built = load_services()
     chosen = _week(week, built.settings, finished=True)
-    built.settings.require_bot_tokens(digest=True)
+    tenants = _tenants(built, prefecture)
+    built.settings.require_bot_tokens(digest=not all(tenant.slack_team_id for tenant in tenants))
     if chosen.shift(1).monday > datetime.now(built.settings.tz).date():
         typer.echo(f"note: {chosen.label} is not over yet; Monday's run will skip channels that have it.", err=True)
-    results = send_digest(built, digest_client(built), chosen, force=force)
+    results = send_digest(built, partial(digest_client, built), chosen, tenants=tenants, force=force)
     for result in results:
-        typer.echo(
-            f"{chosen.label} {result.channel}: {result.state} {result.message_ts or result.error or ''}".rstrip()
-        )
+        outcome = f"{result.state} {result.message_ts or result.error or ''}".rstrip()
+        typer.echo(f"{chosen.label} {result.prefecture} {result.channel or '-'}: {outcome}")
     if any(result.state == "failed" or result.error for result in results):  # unfinished threads too
         raise typer.Exit(1)
 

@@ -137,7 +137,7 @@ def list_municipalities(as_json: JsonFlag = False) -> None:
 def _row(m: Municipality, knowledge: Knowledge, members: int) -> dict[str, object]:
     return {
         "name": m.name,
-        "prefecture": m.prefecture,
+        "prefecture": m.prefecture.name if m.prefecture else None,
         "reading": knowledge.reading_of(m.name, m.code, m.reading),
         "code": m.code,
         "channel": m.digest_channel_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,8 +15,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.services import Services
 from bot.settings import ConfigError, Settings
-from db import digest
+from db import digest, prefectures
 from db.digest import DigestData, MunicipalityWeek, Week
+from db.prefectures import Tenant
 from handlers.blocks import as_dicts, escape
 from handlers.digest_blocks import DigestMessage, digest_messages
 from knowledge.messages import t
@@ -38,7 +40,8 @@ HISTORY_PAGES = 10  # a channel's week of history to search for an unrecorded po
 
 @dataclass(frozen=True)
 class RunResult:
-    channel: str
+    prefecture: str
+    channel: str | None  # None: the prefecture has no shared channel to post to
     state: str  # posted | skipped (already posted, or being posted) | failed
     message_ts: str | None = None
     error: str | None = None
@@ -49,32 +52,84 @@ class _Target:
     channel: str
     data: DigestData
     shared: bool  # the shared channel: everything and the chart; otherwise a municipality's own slice
+    tenant: Tenant
 
 
-def load(services: Services, week: Week) -> DigestData:
+ClientFor = Callable[[Tenant], WebClient]
+
+
+def load(services: Services, week: Week, tenant: Tenant) -> DigestData:
     with services.db.scope(read_only=True) as session:
-        return digest.digest_data(session, week, services.settings.tz)
+        return digest.digest_data(session, week, services.settings.tz, tenant)
 
 
-def send_digest(services: Services, client: WebClient, week: Week, force: bool = False) -> list[RunResult]:
-    """Post `week`'s digest to the shared channel and to each municipality's own channel, skipping channels
-    that already have it (unless `force`). One channel's failure never stops the others."""
-    shared = shared_channel(services.settings)
-    return [_send(services, client, week, target, force) for target in _targets(load(services, week), shared)]
+def national(services: Services, week: Week, tenants: Sequence[Tenant]) -> digest.NationalWeek:
+    """Every prefecture's week in totals only: the one view across tenants, naming no municipality."""
+    with services.db.scope(read_only=True) as session:
+        return digest.national_week(session, week, services.settings.tz, tenants)
 
 
-def shared_channel(settings: Settings) -> str:
-    if not settings.digest_channel:
-        raise ConfigError("DXBOT_DIGEST_CHANNEL is not set: export the shared channel's ID (e.g. C0123456789).")
-    return settings.digest_channel
+def all_tenants(services: Services) -> list[Tenant]:
+    with services.db.scope(read_only=True) as session:
+        return prefectures.tenants(session)
 
 
-def _targets(data: DigestData, shared: str) -> list[_Target]:
+def send_digest(
+    services: Services,
+    client_for: ClientFor,
+    week: Week,
+    *,
+    tenants: Sequence[Tenant] | None = None,
+    force: bool = False,
+) -> list[RunResult]:
+    """Post `week`'s digest of each prefecture (default: all) to its shared channel and to each of its
+    municipalities' own channels, skipping channels that already have it (unless `force`). One channel's or one
+    prefecture's failure never stops the others."""
+    everyone = all_tenants(services)
+    results = []
+    for tenant in everyone if tenants is None else tenants:
+        shared = shared_channel(services.settings, tenant, everyone)
+        if shared is None:
+            error = t("digest_error_no_shared_channel", "en", prefecture=tenant.name)
+            log.warning("digest %s: %s", week.label, error)
+            results.append(RunResult(tenant.name, None, "failed", error=error))
+            continue
+        try:
+            client = client_for(tenant)
+            targets = _targets(load(services, week, tenant), shared, tenant)
+        except Exception as exc:  # e.g. its workspace uninstalled dxbot, or the database failed
+            log.exception("digest %s of %s stopped", week.label, tenant.name)
+            results.append(RunResult(tenant.name, shared, "failed", error=f"{type(exc).__name__}: {exc}"))
+            continue
+        results += [_send(services, client, week, target, force) for target in targets]
+    return results
+
+
+def shared_channel(settings: Settings, tenant: Tenant, tenants: Sequence[Tenant]) -> str | None:
+    """The prefecture's own shared channel; without one, DXBOT_DIGEST_CHANNEL when it is the only prefecture
+    without one (a setup from before prefectures, unchanged); None otherwise, so that no prefecture's digest
+    ever reaches another's channel."""
+    if tenant.shared_channel_id:
+        return tenant.shared_channel_id
+    without = [other for other in tenants if not other.shared_channel_id]
+    return settings.digest_channel if without == [tenant] else None
+
+
+def require_shared_channels(services: Services) -> None:
+    """Every prefecture has a channel to post to: the clock fails at its start, not on Monday."""
+    tenants = all_tenants(services)
+    missing = [tenant.name for tenant in tenants if shared_channel(services.settings, tenant, tenants) is None]
+    if missing:
+        raise ConfigError(" ".join(t("digest_error_no_shared_channel", "en", prefecture=name) for name in missing))
+
+
+def _targets(data: DigestData, shared: str, tenant: Tenant) -> list[_Target]:
     own: dict[str, set[int]] = {}
     for place in data.municipalities:
         if place.digest_channel_id and place.digest_channel_id != shared:
             own.setdefault(place.digest_channel_id, set()).add(place.id)
-    return [_Target(shared, data, shared=True), *(_Target(c, data.only(ids), shared=False) for c, ids in own.items())]
+    slices = [_Target(c, data.only(ids), shared=False, tenant=tenant) for c, ids in own.items()]
+    return [_Target(shared, data, shared=True, tenant=tenant), *slices]
 
 
 class _TakenOver(Exception):
@@ -88,14 +143,14 @@ def _send(services: Services, client: WebClient, week: Week, target: _Target, fo
             claim = digest.claim_run(session, week.label, channel, services.now(), force=force)
         if claim is None:
             log.info("digest %s: %s already has it (or is being posted to)", week.label, channel)
-            return RunResult(channel, "skipped")
+            return RunResult(target.tenant.name, channel, "skipped")
         return _deliver(services, client, week, target, claim)
     except _TakenOver:
         log.warning("digest %s to %s: another run took over; this one stops", week.label, channel)
-        return RunResult(channel, "skipped", error="another run took over")
+        return RunResult(target.tenant.name, channel, "skipped", error="another run took over")
     except Exception as exc:  # e.g. the database failed: this channel waits for the next run, the others go on
         log.exception("digest %s to %s stopped", week.label, channel)
-        return RunResult(channel, "failed", error=f"{type(exc).__name__}: {exc}")
+        return RunResult(target.tenant.name, channel, "failed", error=f"{type(exc).__name__}: {exc}")
 
 
 def _deliver(services: Services, client: WebClient, week: Week, target: _Target, claim: digest.Claim) -> RunResult:
@@ -114,11 +169,11 @@ def _deliver(services: Services, client: WebClient, week: Week, target: _Target,
         error = _explain(exc, target)
         log.warning("digest %s to %s failed: %s", week.label, channel, error)
         _finish(services, claim, error=error)
-        return RunResult(channel, "failed", error=error)
+        return RunResult(target.tenant.name, channel, "failed", error=error)
     problem = _thread(services, client, week, target, claim, ts, messages[1:])
     _finish(services, claim, error=problem)
     log.info("digest %s posted to %s (ts %s)", week.label, channel, ts)
-    return RunResult(channel, "posted", ts, problem)
+    return RunResult(target.tenant.name, channel, "posted", ts, problem)
 
 
 def _post(client: WebClient, channel: str, message: DigestMessage, *, week: Week, thread_ts: str | None = None) -> str:
@@ -179,7 +234,7 @@ def _upload_chart(services: Services, client: WebClient, week: Week, target: _Ta
     try:
         weeks = [week.shift(n - CHART_WEEKS + 1) for n in range(CHART_WEEKS)]
         with services.db.scope(read_only=True) as session:
-            history = digest.weekly_completions(session, weeks, services.settings.tz)
+            history = digest.weekly_completions(session, weeks, services.settings.tz, target.tenant)
         chart = weekly_chart(history, target.data.municipalities, weeks)
         if chart is None:
             return

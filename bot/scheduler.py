@@ -12,6 +12,7 @@ import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -19,7 +20,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.app import digest_client, workspace_client
-from bot.digest import send_digest, shared_channel
+from bot.digest import require_shared_channels, send_digest
 from bot.nudges import send_nudges
 from bot.services import Services
 from bot.settings import ConfigError, Settings
@@ -188,7 +189,7 @@ def send_last_week(services: Services, trigger: BusinessDayTrigger) -> None:
     """Send the digest the scheduled run is for (it may run late, catching up after downtime)."""
     for week in weeks_due(trigger, services.now().astimezone(services.settings.tz)):
         log.info("sending the digest of %s", week.label)
-        for result in send_digest(services, digest_client(services), week):  # retries when rate-limited
+        for result in send_digest(services, partial(digest_client, services), week):  # retries when rate-limited
             log.info("digest %s → %s: %s %s", week.label, result.channel, result.state, result.error or "")
 
 
@@ -225,7 +226,7 @@ def run(services: Services) -> None:
     posted twice, and a nudge cut off is never sent twice (bot/nudges.py)."""
     signal.signal(signal.SIGTERM, _stop)
     services.settings.require_bot_tokens(digest=True)
-    shared_channel(services.settings)
+    require_shared_channels(services)
     scheduler = build_scheduler(services)
     names = {JOB_ID: ("digest", "digest"), NUDGE_JOB_ID: ("nudges", "nudge")}  # the job, and the log's word
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, and_, case, desc, distinct, func, literal, null, or_, select, union_all, update
+from sqlalchemy import Row, Select, and_, case, desc, distinct, func, literal, null, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import ColumnElement
 
 from db.models import Completion, Course, DigestRun, Member, Municipality, Question, Share
+from db.prefectures import Tenant, municipality_ids
 from db.questions_report import UnansweredGroup, questions_report
 
 TOP_COURSES = 3
@@ -180,6 +181,22 @@ class DigestData:
         )
 
 
+@dataclass(frozen=True)
+class PrefectureTotals:
+    prefecture: str
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class NationalWeek:
+    """Prefectures side by side, in totals only: nothing of any municipality."""
+
+    week: str
+    first_day: date
+    last_day: date
+    prefectures: tuple[PrefectureTotals, ...]
+
+
 # --- aggregation -----------------------------------------------------------------------------------
 
 
@@ -197,18 +214,20 @@ class _Figures:
         return self.values.get(municipality_id, {})
 
 
-def digest_data(session: Session, week: Week, tz: ZoneInfo) -> DigestData:
+def digest_data(session: Session, week: Week, tz: ZoneInfo, tenant: Tenant) -> DigestData:
+    """One prefecture's week: every query keeps to its municipalities (`places`)."""
     start, end = week.bounds(tz)
     previous_start, _ = week.shift(-1).bounds(tz)
+    places = municipality_ids(tenant.id)
     figures = _Figures()
-    _completion_figures(session, figures, previous_start, start, end)
-    _member_figures(session, figures, start, end)
-    _path_figures(session, figures, start, end)
-    _share_counts(session, figures, start, end)
-    _licence_figures(session, figures, end)
-    tops, top_overall = _top_courses(session, start, end)
-    before = _completions_before(session, start)
-    places = [
+    _completion_figures(session, figures, places, previous_start, start, end)
+    _member_figures(session, figures, places, start, end)
+    _path_figures(session, figures, places, start, end)
+    _share_counts(session, figures, places, start, end)
+    _licence_figures(session, figures, places, end)
+    tops, top_overall = _top_courses(session, places, start, end)
+    before = _completions_before(session, places, start)
+    weeks = [
         _municipality(row, figures.get(row.id), tops.get(row.id, ()))
         for row in session.execute(
             select(
@@ -217,22 +236,28 @@ def digest_data(session: Session, week: Week, tz: ZoneInfo) -> DigestData:
                 Municipality.code,
                 Municipality.digest_channel_id,
                 Municipality.licences,
-            )
+            ).where(Municipality.id.in_(places))
         )
     ]
-    places.sort(key=lambda m: (m.code is None, m.code or "", m.name))  # a neutral order, never a ranking
-    small = {m.id for m in places if m.members < MIN_NAMED_GROUP}
+    weeks.sort(key=lambda m: (m.code is None, m.code or "", m.name))  # a neutral order, never a ranking
+    small = {m.id for m in weeks if m.members < MIN_NAMED_GROUP}
+    tips = and_(_in_week(Share.created_at, start, end), Share.municipality_id.in_(places))
     return DigestData(
         week=week.label,
         first_day=week.monday,
         last_day=week.sunday,
-        municipalities=tuple(places),
-        totals=_totals(session, places, top_overall, start, end),
-        shares=tuple(_credited(tip, small) for tip in _shares(session, start, end)),
-        shares_total=session.scalar(select(func.count()).where(_in_week(Share.created_at, start, end))) or 0,
-        milestones=_milestones(places, before, figures),
-        questions=_questions(session, start, end),
+        municipalities=tuple(weeks),
+        totals=_totals(session, weeks, top_overall, places, start, end),
+        shares=tuple(_credited(tip, small) for tip in _shares(session, tips)),
+        shares_total=session.scalar(select(func.count()).where(tips)) or 0,
+        milestones=_milestones(weeks, before, figures),
+        questions=_questions(session, places, start, end),
     )
+
+
+def national_week(session: Session, week: Week, tz: ZoneInfo, tenants: Sequence[Tenant]) -> NationalWeek:
+    totals = tuple(PrefectureTotals(t.name, digest_data(session, week, tz, t).totals) for t in tenants)
+    return NationalWeek(week.label, week.monday, week.sunday, totals)
 
 
 def _in_week(column: InstrumentedAttribute[datetime], start: datetime, end: datetime) -> ColumnElement[bool]:
@@ -240,7 +265,7 @@ def _in_week(column: InstrumentedAttribute[datetime], start: datetime, end: date
 
 
 def _completion_figures(
-    session: Session, figures: _Figures, previous: datetime, start: datetime, end: datetime
+    session: Session, figures: _Figures, places: Select, previous: datetime, start: datetime, end: datetime
 ) -> None:
     this_week = Completion.completed_at >= start
     rows = session.execute(
@@ -251,7 +276,7 @@ def _completion_figures(
             func.count(distinct(case((this_week, Completion.member_id)))),
             func.sum(case((this_week, 0), else_=1)),
         )
-        .where(_in_week(Completion.completed_at, previous, end), Completion.municipality_id.is_not(None))
+        .where(_in_week(Completion.completed_at, previous, end), Completion.municipality_id.in_(places))
         .group_by(Completion.municipality_id)
     )
     for municipality_id, completions, hours, learners, last_week in rows:
@@ -264,7 +289,7 @@ def _completion_figures(
         )
 
 
-def _member_figures(session: Session, figures: _Figures, start: datetime, end: datetime) -> None:
+def _member_figures(session: Session, figures: _Figures, places: Select, start: datetime, end: datetime) -> None:
     rows = session.execute(
         select(
             Member.municipality_id,
@@ -272,7 +297,7 @@ def _member_figures(session: Session, figures: _Figures, start: datetime, end: d
             func.sum(case((Member.track.is_not(None), 1), else_=0)),
             func.sum(case((_in_week(Member.joined_at, start, end), 1), else_=0)),
         )
-        .where(Member.municipality_id.is_not(None), _joined_by(end))
+        .where(Member.municipality_id.in_(places), _joined_by(end))
         .group_by(Member.municipality_id)
     )
     for municipality_id, members, on_path, new_members in rows:
@@ -284,7 +309,7 @@ def _joined_by(end: datetime) -> ColumnElement[bool]:
     return or_(Member.joined_at.is_(None), Member.joined_at < end)
 
 
-def _path_figures(session: Session, figures: _Figures, start: datetime, end: datetime) -> None:
+def _path_figures(session: Session, figures: _Figures, places: Select, start: datetime, end: datetime) -> None:
     """Members who had finished every required course of their track by the week's end, and when."""
     required = session.execute(select(Course.id, Course.track).where(Course.requirement == "required")).all()
     if not required:
@@ -299,7 +324,7 @@ def _path_figures(session: Session, figures: _Figures, start: datetime, end: dat
             Completion.course_id.in_([course_id for course_id, _ in required]),
             Completion.completed_at < end,
             Member.track.is_not(None),
-            Member.municipality_id.is_not(None),
+            Member.municipality_id.in_(places),
             _joined_by(end),
         )
         .group_by(Member.id, Member.municipality_id, Member.track)
@@ -317,10 +342,10 @@ def _path_figures(session: Session, figures: _Figures, start: datetime, end: dat
         figures.put(municipality_id, path_done=int(done), path_finished=int(this_week))
 
 
-def _licence_figures(session: Session, figures: _Figures, end: datetime) -> None:
+def _licence_figures(session: Session, figures: _Figures, places: Select, end: datetime) -> None:
     """Licences in use at the week's end, in one query for every municipality that has licences allocated (only
     they show it): repo.active_members' count."""
-    allocated = select(Municipality.id).where(Municipality.licences.is_not(None))
+    allocated = select(Municipality.id).where(Municipality.licences.is_not(None), Municipality.id.in_(places))
     rows = session.execute(
         select(Completion.municipality_id, func.count(distinct(Completion.member_id)))
         .where(_in_week(Completion.completed_at, end - LICENCE_WINDOW, end), Completion.municipality_id.in_(allocated))
@@ -330,10 +355,10 @@ def _licence_figures(session: Session, figures: _Figures, end: datetime) -> None
         figures.put(municipality_id, licences_used=int(used))
 
 
-def _share_counts(session: Session, figures: _Figures, start: datetime, end: datetime) -> None:
+def _share_counts(session: Session, figures: _Figures, places: Select, start: datetime, end: datetime) -> None:
     rows = session.execute(
         select(Share.municipality_id, func.count())
-        .where(_in_week(Share.created_at, start, end), Share.municipality_id.is_not(None))
+        .where(_in_week(Share.created_at, start, end), Share.municipality_id.in_(places))
         .group_by(Share.municipality_id)
     )
     for municipality_id, n in rows:
@@ -347,7 +372,9 @@ def _credited(tip: SharedTip, small: set[int]) -> SharedTip:
     return tip
 
 
-def _top_courses(session: Session, start: datetime, end: datetime) -> tuple[dict[int, Courses], Courses]:
+def _top_courses(
+    session: Session, places: Select, start: datetime, end: datetime
+) -> tuple[dict[int, Courses], Courses]:
     """The most completed courses of the week in each municipality and overall, from one pass over the week."""
     counts = (
         select(
@@ -356,7 +383,7 @@ def _top_courses(session: Session, start: datetime, end: datetime) -> tuple[dict
             func.min(Completion.title_snapshot).label("title"),
             func.count().label("n"),
         )
-        .where(_in_week(Completion.completed_at, start, end), Completion.municipality_id.is_not(None))
+        .where(_in_week(Completion.completed_at, start, end), Completion.municipality_id.in_(places))
         .group_by(Completion.municipality_id, Completion.course_key)
         .cte("counts")
     )
@@ -384,11 +411,11 @@ def _top_courses(session: Session, start: datetime, end: datetime) -> tuple[dict
     return {key: tuple(value) for key, value in tops.items()}, overall_top
 
 
-def _completions_before(session: Session, start: datetime) -> dict[int, int]:
+def _completions_before(session: Session, places: Select, start: datetime) -> dict[int, int]:
     """All-time completions per municipality before the week, for its milestones."""
     rows = session.execute(
         select(Completion.municipality_id, func.count())
-        .where(Completion.municipality_id.is_not(None), Completion.completed_at < start)
+        .where(Completion.municipality_id.in_(places), Completion.completed_at < start)
         .group_by(Completion.municipality_id)
     )
     return {municipality_id: int(n) for municipality_id, n in rows}
@@ -410,12 +437,12 @@ def _municipality(row: Row, values: dict[str, object], tops: Courses) -> Municip
 
 
 def _totals(
-    session: Session, places: Sequence[MunicipalityWeek], top: Courses, start: datetime, end: datetime
+    session: Session, places: Sequence[MunicipalityWeek], top: Courses, ids: Select, start: datetime, end: datetime
 ) -> Totals:
     # Counted once overall: a member who moved municipality mid-week appears in both places' figures.
     learners = session.scalar(
         select(func.count(distinct(Completion.member_id))).where(
-            _in_week(Completion.completed_at, start, end), Completion.municipality_id.is_not(None)
+            _in_week(Completion.completed_at, start, end), Completion.municipality_id.in_(ids)
         )
     )
     return Totals(
@@ -431,13 +458,13 @@ def _totals(
     )
 
 
-def _shares(session: Session, start: datetime, end: datetime) -> tuple[SharedTip, ...]:
+def _shares(session: Session, tips: ColumnElement[bool]) -> tuple[SharedTip, ...]:
     rows = session.execute(
         select(Share, Member.show_name, Member.display_name, Municipality.name, Course.title)
         .join(Member, Member.id == Share.member_id)
         .outerjoin(Municipality, Municipality.id == Share.municipality_id)
         .outerjoin(Course, Course.id == Share.course_id)
-        .where(_in_week(Share.created_at, start, end))
+        .where(tips)
         .order_by(Share.created_at, Share.id)
         .limit(SHARES_LIMIT)
     )
@@ -469,8 +496,8 @@ def _milestones(places: Sequence[MunicipalityWeek], before: dict[int, int], figu
     return tuple(found)
 
 
-def _questions(session: Session, start: datetime, end: datetime) -> QuestionStats | None:
-    week = _in_week(Question.asked_at, start, end)
+def _questions(session: Session, places: Select, start: datetime, end: datetime) -> QuestionStats | None:
+    week = and_(_in_week(Question.asked_at, start, end), Question.municipality_id.in_(places))
     asked, unanswered = session.execute(
         select(func.count(), func.sum(case((Question.answered, 0), else_=1))).where(week)
     ).one()
@@ -484,7 +511,7 @@ def _questions(session: Session, start: datetime, end: datetime) -> QuestionStat
         .limit(TOP_TOPICS)
     )
     top_topics = tuple(TopicCount(topic, int(n)) for topic, n in topics)
-    gaps = questions_report(session, start, end)  # what coordinators could add to the knowledge base
+    gaps = questions_report(session, start, end, places)  # what coordinators could add to the knowledge base
     return QuestionStats(
         asked=int(asked),
         unanswered=int(unanswered or 0),
@@ -494,13 +521,16 @@ def _questions(session: Session, start: datetime, end: datetime) -> QuestionStat
     )
 
 
-def weekly_completions(session: Session, weeks: Sequence[Week], tz: ZoneInfo) -> dict[int, list[int]]:
+def weekly_completions(session: Session, weeks: Sequence[Week], tz: ZoneInfo, tenant: Tenant) -> dict[int, list[int]]:
     """Completions per municipality in each of `weeks` (consecutive, oldest first), for the chart."""
     bounds = [w.bounds(tz) for w in weeks]
     bucket = case(*((Completion.completed_at < end, i) for i, (_, end) in enumerate(bounds)))
     tagged = (
         select(Completion.municipality_id, bucket.label("week"))
-        .where(_in_week(Completion.completed_at, bounds[0][0], bounds[-1][1]), Completion.municipality_id.is_not(None))
+        .where(
+            _in_week(Completion.completed_at, bounds[0][0], bounds[-1][1]),
+            Completion.municipality_id.in_(municipality_ids(tenant.id)),
+        )
         .subquery()
     )
     counts: dict[int, list[int]] = {}

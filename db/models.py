@@ -34,7 +34,7 @@ NAMING_CONVENTION = {
 }
 
 # The newest migration (db/migrations/versions): commands check the database is at it before they use it.
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0010"
 ROLES = ("learner", "coordinator", "admin")
 TRACKS = ("ict", "business", "common")
 REQUIREMENTS = ("required", "recommended")
@@ -73,12 +73,41 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
 
 
+class Prefecture(Base):
+    """A tenant: a prefecture (or any consortium) that procures Udemy Business for its municipalities. It owns them,
+    their shared channel, its licence pool and its digest's slot; nothing of one reaches another's channel."""
+
+    __tablename__ = "prefectures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    shared_channel_id: Mapped[str | None] = mapped_column(String(32), comment="its municipalities' shared channel")
+    slack_team_id: Mapped[str | None] = mapped_column(
+        String(32), comment="OAuth mode: the workspace whose installation posts its digest"
+    )
+    licences: Mapped[int | None] = mapped_column(Integer, comment="the Udemy Business licences it procured")
+    digest_cron: Mapped[str | None] = mapped_column(String(100), comment="its digest's slot; DXBOT_DIGEST_CRON if none")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    municipalities: Mapped[list[Municipality]] = relationship(
+        secondary="municipality_prefectures", back_populates="prefecture"
+    )
+
+
+class MunicipalityPrefecture(Base):
+    """Which prefecture a municipality belongs to: one each."""
+
+    __tablename__ = "municipality_prefectures"
+
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True)
+    prefecture_id: Mapped[int] = mapped_column(ForeignKey("prefectures.id"), index=True)
+
+
 class Municipality(Base):
     __tablename__ = "municipalities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    prefecture: Mapped[str | None] = mapped_column(String(20))
     code: Mapped[str | None] = mapped_column(String(6), unique=True, comment="全国地方公共団体コード")
     reading: Mapped[str | None] = mapped_column(String(100), comment="the name in kana, for よこすか and Yokosuka")
     slack_team_id: Mapped[str | None] = mapped_column(String(32))
@@ -87,6 +116,10 @@ class Municipality(Base):
     nudge_weeks: Mapped[int | None] = mapped_column(Integer, comment="weeks without a completion before a nudge")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
+    # Through a table of its own: SQLite cannot add or drop a foreign-key column in place (see migration 0010).
+    prefecture: Mapped[Prefecture | None] = relationship(
+        secondary="municipality_prefectures", back_populates="municipalities"
+    )
     members: Mapped[list[Member]] = relationship(back_populates="municipality")
 
 

@@ -93,13 +93,17 @@ class QuestionsReport:
         return bool(self.unanswered or self.not_helpful)
 
 
-def questions_report(session: Session, since: datetime | None = None, until: datetime | None = None) -> QuestionsReport:
+def questions_report(
+    session: Session, since: datetime | None = None, until: datetime | None = None, municipalities: Select | None = None
+) -> QuestionsReport:
     """Questions asked from `since` (default: 7 days before `until`, or before now) up to `until` (exclusive;
     default: no end) that found no answer, grouped by their normalised text, and answers with a 👎, grouped by
-    topic; each list sorted by count, largest first."""
+    topic; each list sorted by count, largest first. `municipalities` (ids, a subquery) keeps one prefecture's."""
     if since is None:
         since = (until or datetime.now(UTC)) - DEFAULT_PERIOD
     asked = [Question.asked_at >= since, *([Question.asked_at < until] if until is not None else [])]
+    if municipalities is not None:
+        asked.append(Question.municipality_id.in_(municipalities))
     unanswered = _group_unanswered(session.execute(_unanswered(asked)))
     not_helpful = _group_by_topic(session.execute(_voted_down(asked)))
     return QuestionsReport(since, until, tuple(unanswered), tuple(not_helpful))

@@ -11,11 +11,14 @@ from sqlalchemy import Float, Insert, String, bindparam, delete, func, insert, s
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from db import prefectures
 from db.models import (
     Completion,
     Course,
     Member,
     Municipality,
+    MunicipalityPrefecture,
+    Prefecture,
     ProcessedEvent,
     Question,
     Share,
@@ -39,17 +42,28 @@ class AlreadyExists(Exception):
 def add_municipality(
     session: Session, name: str, prefecture: str | None = None, code: str | None = None, reading: str | None = None
 ) -> Municipality:
-    municipality = Municipality(name=name, prefecture=prefecture, code=code, reading=reading)
+    """A new municipality in the prefecture named (created when new), else in the only one there is: see
+    prefectures.home_for_new_municipality, which raises Ambiguous when several exist and none is named."""
+    home, _ = prefectures.home_for_new_municipality(session, prefecture)
+    municipality = Municipality(name=name, code=code, reading=reading)
     try:
         with session.begin_nested():
             session.add(municipality)
+            session.flush()
+            session.add(MunicipalityPrefecture(municipality_id=municipality.id, prefecture_id=home.id))
     except IntegrityError as exc:
         raise AlreadyExists(name) from exc
     return municipality
 
 
 def municipalities(session: Session) -> list[Municipality]:
-    return list(session.scalars(select(Municipality).order_by(Municipality.prefecture, Municipality.name)))
+    query = (
+        select(Municipality)
+        .outerjoin(MunicipalityPrefecture, MunicipalityPrefecture.municipality_id == Municipality.id)
+        .outerjoin(Prefecture, Prefecture.id == MunicipalityPrefecture.prefecture_id)
+        .options(joinedload(Municipality.prefecture))
+    )
+    return list(session.scalars(query.order_by(Prefecture.name, Municipality.code, Municipality.name)).unique())
 
 
 def member_counts(session: Session) -> dict[int, int]:

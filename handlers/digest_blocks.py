@@ -22,7 +22,16 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from db.digest import CourseCount, DigestData, Milestone, MunicipalityWeek, QuestionStats, SharedTip
+from db.digest import (
+    CourseCount,
+    DigestData,
+    Milestone,
+    MunicipalityWeek,
+    NationalWeek,
+    QuestionStats,
+    SharedTip,
+    Totals,
+)
 from handlers.blocks import clip, context, escape, pack, section
 from knowledge.kb import Knowledge
 from knowledge.messages import Lang, t
@@ -69,6 +78,15 @@ def plain_text(data: DigestData, knowledge: Knowledge, *, detailed: bool = False
     return "\n\n".join("\n".join(part.lines) for part in _parts(data, knowledge, detailed) if part.lines)
 
 
+def national_text(summary: NationalWeek) -> str:
+    """`dxbot digest preview` across prefectures: one line of totals each."""
+    header = t("digest_header", week=summary.week, first=_day(summary.first_day), last=_day(summary.last_day))
+    lines = [
+        t("digest_national_line", prefecture=p.prefecture, summary=_summary_line(p.totals)) for p in summary.prefectures
+    ]
+    return "\n".join([header, *lines])
+
+
 # --- what the digest says --------------------------------------------------------------------------
 
 
@@ -104,7 +122,14 @@ def _summary(data: DigestData) -> tuple[str, ...]:
     totals = data.totals
     if not totals.completions and not totals.new_members:
         return (t("digest_nothing_yet"),)
-    line = t(
+    line = _summary_line(totals)
+    if not totals.top_courses:
+        return (line,)
+    return line, t("digest_top_courses", courses=_courses(totals.top_courses))
+
+
+def _summary_line(totals: Totals) -> str:
+    return t(
         "digest_totals",
         completions=f"{totals.completions:,}",
         change=_change(totals.completions, totals.last_week_completions),
@@ -114,9 +139,6 @@ def _summary(data: DigestData) -> tuple[str, ...]:
         active=f"{totals.active_municipalities:,}",
         municipalities=f"{totals.municipalities:,}",
     )
-    if not totals.top_courses:
-        return (line,)
-    return line, t("digest_top_courses", courses=_courses(totals.top_courses))
 
 
 def _milestones(milestones: Iterable[Milestone]) -> list[str]:

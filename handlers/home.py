@@ -14,7 +14,7 @@ from slack_bolt import App
 
 from bot.jobs import JobContext, JobKind
 from bot.services import Services
-from db import access, repo
+from db import access, prefectures, repo
 from db import home as home_db
 from db.jobs import NewJob
 from db.models import Member
@@ -198,16 +198,20 @@ def _digest_preview(ack, body, context) -> None:
     services, who = context["services"], person(body)
     if who is not None:
         with services.db.scope() as session:
-            if repo.member(session, who.home, who.user).role in access.MANAGERS:
-                services.jobs.add(session, NewJob("ask", "home_digest_preview", {"user_id": who.user, "lang": "ja"}))
+            member = repo.member(session, who.home, who.user)
+            tenant = prefectures.tenant_of(session, member.municipality_id)
+            if member.role in access.MANAGERS and tenant is not None:
+                payload = {"user_id": who.user, "lang": "ja", "prefecture_id": tenant.id}
+                services.jobs.add(session, NewJob("ask", "home_digest_preview", payload))
             else:  # the button is only on coordinators' Homes: a former coordinator's stale Home
-                log.info("digest preview refused to %s: not a coordinator", who.user)
+                log.info("digest preview refused to %s: not a coordinator of a municipality", who.user)
     ack()
 
 
 def _send_preview(context: JobContext) -> None:
-    first = sharing.preview(context.services, context.payload["lang"])
-    delivery.post_once(context, context.payload["user_id"], text=first.text, blocks=as_dicts(first.blocks))
+    payload = context.payload
+    first = sharing.preview(context.services, payload["lang"], payload["prefecture_id"])
+    delivery.post_once(context, payload["user_id"], text=first.text, blocks=as_dicts(first.blocks))
 
 
 def _preview_failed(context: JobContext) -> None:

@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.jobs import JobContext, JobKind
 from bot.services import Services
-from db import repo
+from db import prefectures, repo
 from db.digest import Week, digest_data
 from db.jobs import NewJob
 from handlers import delivery
@@ -73,28 +73,40 @@ def privacy(request: Request) -> None:
 
 
 def digest(request: Request) -> None:
-    """This week so far, as it would be posted: for coordinators, who decide what to encourage. Counting takes
-    a while at scale, so it is slow work: the ack says so and a job replaces that with the preview."""
+    """This week so far, as it would be posted to the coordinator's prefecture: for coordinators, who decide what
+    to encourage. Counting takes a while at scale, so it is slow work: the ack says so and a job replaces that with
+    the preview."""
     services = request.services
     with services.db.scope() as session:
-        allowed = repo.member(session, request.home, request.user_id).role in COORDINATORS
-        if allowed:
-            payload = {"response_url": request.response_url, "lang": request.lang}
+        who = repo.member(session, request.home, request.user_id)
+        tenant = prefectures.tenant_of(session, who.municipality_id)
+        if who.role not in COORDINATORS:
+            reply = "digest_for_coordinators"
+        elif tenant is None:
+            reply = "digest_join_first"
+        else:
+            payload = {"response_url": request.response_url, "lang": request.lang, "prefecture_id": tenant.id}
             services.jobs.add(session, NewJob("ask", "digest_preview", payload))
-    request.reply(t("digest_preparing" if allowed else "digest_for_coordinators", request.lang, user=request.user_id))
+            reply = "digest_preparing"
+    request.reply(t(reply, request.lang, user=request.user_id))
 
 
-def preview(services: Services, lang: Lang) -> DigestMessage:
-    """This week's digest so far, as its first post would read, marked as a preview (here and on the App Home)."""
+def preview(services: Services, lang: Lang, prefecture_id: int) -> DigestMessage:
+    """This week's digest of one prefecture so far, as its first post would read, marked as a preview (here and on
+    the App Home)."""
     tz = services.settings.tz
     with services.db.scope(read_only=True) as session:
-        data = digest_data(session, Week.containing(services.now(), tz), tz)
+        tenant = prefectures.tenant_by_id(session, prefecture_id)
+        if tenant is None:  # removed since the job was queued
+            raise LookupError(f"prefecture {prefecture_id}")
+        data = digest_data(session, Week.containing(services.now(), tz), tz, tenant)
     return digest_messages(data, services.knowledge, lead=t("digest_preview_note", lang), threaded=False)[0]
 
 
 def _preview(context: JobContext) -> None:
-    first = preview(context.services, context.payload["lang"])
-    delivery.respond_now(context, context.payload["response_url"], message(first.text, first.blocks, replace=True))
+    payload = context.payload
+    first = preview(context.services, payload["lang"], payload["prefecture_id"])
+    delivery.respond_now(context, payload["response_url"], message(first.text, first.blocks, replace=True))
 
 
 def _preview_failed(context: JobContext) -> None:

@@ -425,6 +425,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "digest_chart_others": {"ja": "others"},
     "digest_chart_comment": {"ja": "📈 直近{weeks}週の修了件数（凡例: {legend}）"},
     "digest_chart_file_title": {"ja": "学び報告 {week} 修了件数の推移"},
+    "digest_national_line": {"ja": "【{prefecture}】{summary}"},
     "digest_preview_note": {
         "ja": "👀 プレビューです（チャンネルにはまだ投稿していません）。",
         "en": "👀 A preview: nothing has been posted to the channel yet.",
@@ -435,6 +436,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "管理者に `dxbot members role {user} coordinator` の実行を依頼してください。",
         "en": "The digest preview is for coordinators. To become one, ask an admin to run "
         "`dxbot members role {user} coordinator`.",
+    },
+    "digest_join_first": {
+        "ja": "先に `/dx join 自治体名` で所属する自治体を登録してください。週報のプレビューは、その自治体が属する県の分をお見せします。",
+        "en": "Please register your municipality first with `/dx join`: the preview shows the digest of its prefecture.",
     },
     "digest_error_channel_not_found": {
         "en": "channel {channel} was not found: put its ID (C…, not its #name) in {setting}, "
@@ -447,10 +452,16 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "channel {channel} is archived: unarchive it, or set another channel in {setting}"
     },
     "digest_error_other": {"en": "Slack refused the post to {channel} ({error})"},
+    "digest_error_no_shared_channel": {
+        "en": "{prefecture} has no shared channel: set one with `dxbot prefectures set {prefecture} --channel C…` "
+        "(DXBOT_DIGEST_CHANNEL serves only a prefecture that is the only one without a channel)"
+    },
     "digest_error_thread": {
         "en": "posted, but part of its thread failed ({error}); the next `dxbot digest send` finishes it"
     },
-    "digest_setting_shared": {"en": "DXBOT_DIGEST_CHANNEL"},
+    "digest_setting_shared": {
+        "en": "the prefecture's shared channel (`dxbot prefectures set NAME --channel`, or DXBOT_DIGEST_CHANNEL)"
+    },
     "digest_setting_municipality": {"en": "the municipality's digest channel (`dxbot municipalities add … --channel`)"},
     # --- sharing and privacy -------------------------------------------------------------------
     "sharing_thanks": {

@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from db import prefectures
+from db.prefectures import Tenant
+
 
 def eventually(condition: Callable[[], object], timeout: float = 10.0, interval: float = 0.05):
     """Wait until `condition()` is truthy and return it; fail after `timeout` seconds."""
@@ -42,3 +45,9 @@ def votes_by_user(services, question_id: int) -> dict[str, int]:
             .where(Vote.question_id == question_id)
         )
         return {user: vote for user, vote in rows}
+
+
+def only_tenant(session) -> Tenant:
+    """The one prefecture of a test that set up a single one (as every setup from before prefectures is)."""
+    [tenant] = prefectures.tenants(session)
+    return tenant

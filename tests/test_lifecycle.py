@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from db import access, repo, skill_checks
 from db.digest import Week, digest_data
 from db.models import AuditEntry, Base, Completion, Escalation, Member, Question
+from tests.helpers import only_tenant
 
 PERSON = "UFORGET1"
 NAME = "山田花子"
@@ -20,7 +21,7 @@ QUESTION = "花子の質問：基本情報の勉強時間は？"
 def digest_now(services):
     tz = services.settings.tz
     with services.db.scope() as session:
-        return digest_data(session, Week.containing(services.now(), tz), tz)
+        return digest_data(session, Week.containing(services.now(), tz), tz, only_tenant(session))
 
 
 def figures(data) -> tuple:

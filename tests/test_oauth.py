@@ -9,6 +9,7 @@ import http.client
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
@@ -163,7 +164,7 @@ def test_the_digest_posts_with_the_shared_channels_workspace_token(oauth_url, oa
     install(oauth_url, fake_slack, KAMAKURA, "鎌倉市役所")
     install(oauth_url, fake_slack, YOKOSUKA, "横須賀市役所")  # DXBOT_DIGEST_TEAM
     week = sender.Week.containing(oauth_services.now(), oauth_services.settings.tz).shift(-1)
-    [result] = sender.send_digest(oauth_services, digest_client(oauth_services), week)
+    [result] = sender.send_digest(oauth_services, partial(digest_client, oauth_services), week)
     assert result.state == "posted", result.error
     tokens = {call.headers["Authorization"] for call in fake_slack.of("chat.postMessage")}
     assert tokens == {f"Bearer {token_of(fake_slack, YOKOSUKA)}"}

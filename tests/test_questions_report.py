@@ -20,6 +20,7 @@ from db import repo
 from db.digest import Week, digest_data
 from db.questions_report import normalised, questions_report
 from handlers.digest_blocks import digest_messages, plain_text
+from tests.helpers import only_tenant
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 W48 = Week.parse("2026-W48")  # Monday 2026-11-23 to Sunday 2026-11-29, Japan time
@@ -262,7 +263,7 @@ def _questions_section(text: str) -> list[str]:
 def test_the_digest_quotes_the_top_unanswered_for_coordinators(services, fake_slack):
     _week_seeded(services)
     with services.db.scope(read_only=True) as session:
-        data = digest_data(session, W48, TOKYO)
+        data = digest_data(session, W48, TOKYO, only_tenant(session))
     assert (data.questions.unanswered, data.questions.not_helpful) == (8, 3)
     section = _questions_section(plain_text(data, services.knowledge))
     assert section[1:] == [
@@ -276,7 +277,9 @@ def test_the_digest_quotes_the_top_unanswered_for_coordinators(services, fake_sl
     for name in ("山田", "横須賀市", "鎌倉市", "UY1"):
         assert name not in text  # who asked, or where, is never said
 
-    [result] = [r for r in sender.send_digest(services, web_client(services.settings), W48) if r.channel == "CSHARED"]
+    [result] = [
+        r for r in sender.send_digest(services, lambda _: web_client(services.settings), W48) if r.channel == "CSHARED"
+    ]
     assert result.state == "posted"
     blocks = fake_slack.of("chat.postMessage")[0].args["blocks"]
     posted = blocks if isinstance(blocks, str) else json.dumps(blocks, ensure_ascii=False)
@@ -291,7 +294,7 @@ def test_no_coordinator_lines_when_every_question_was_answered_and_liked(service
     _ask(services, "UK1", "助成率は？", jst(25), topic=rate)
     _ask(services, "UY1", "天気は？", jst(17))  # unanswered, but the week before
     with services.db.scope(read_only=True) as session:
-        data = digest_data(session, W48, TOKYO)
+        data = digest_data(session, W48, TOKYO, only_tenant(session))
     assert (data.questions.asked, data.questions.unanswered, data.questions.not_helpful) == (2, 0, 0)
     rendered = json.dumps(
         [b.to_dict() for m in digest_messages(data, services.knowledge) for b in m.blocks], ensure_ascii=False
@@ -307,7 +310,7 @@ def test_a_not_helpful_answer_alone_brings_the_pointer(services):
     disliked = _ask(services, "UY1", "ITパスポートの講座は？", jst(24), topic=passport)
     _vote(services, disliked, "UY2", -1)
     with services.db.scope(read_only=True) as session:
-        data = digest_data(session, W48, TOKYO)
+        data = digest_data(session, W48, TOKYO, only_tenant(session))
     text = plain_text(data, services.knowledge)
     assert "👎（役に立たなかった）がついた回答：1件" in text and POINTER in text
     assert "答えが見つからなかった質問" not in text

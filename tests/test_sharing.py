@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from db import repo
 from db.digest import Week, digest_data
 from db.models import Share
-from tests.helpers import eventually
+from tests.helpers import eventually, only_tenant
 
 IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
 
@@ -23,7 +23,7 @@ def shares(services) -> list[Share]:
 def this_week(services):
     tz = services.settings.tz
     with services.db.scope() as session:
-        return digest_data(session, Week.containing(services.now(), tz), tz)
+        return digest_data(session, Week.containing(services.now(), tz), tz, only_tenant(session))
 
 
 def submit(slack, text: str, lang: str = "ja"):

@@ -1,0 +1,128 @@
+"""Prefectures as tenants: each municipality belongs to one, and a prefecture's digest, previews and settings
+reach its own municipalities only. The command line (an operator with the database) sees them all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import Member, MunicipalityPrefecture, Prefecture
+
+DEFAULT_NAME = "default"  # the tenant of municipalities added without a prefecture before there were several
+
+
+class AlreadyExists(Exception):
+    """The prefecture's name is taken."""
+
+
+class Ambiguous(Exception):
+    """Several prefectures exist: a new municipality must say which it belongs to."""
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """What the digest and the scheduler need of a prefecture, read once and detached from the session."""
+
+    id: int
+    name: str
+    shared_channel_id: str | None
+    slack_team_id: str | None
+    licences: int | None
+    digest_cron: str | None
+
+    @classmethod
+    def of(cls, prefecture: Prefecture) -> Tenant:
+        return cls(
+            id=prefecture.id,
+            name=prefecture.name,
+            shared_channel_id=prefecture.shared_channel_id,
+            slack_team_id=prefecture.slack_team_id,
+            licences=prefecture.licences,
+            digest_cron=prefecture.digest_cron,
+        )
+
+
+def tenants(session: Session) -> list[Tenant]:
+    return [Tenant.of(p) for p in session.scalars(select(Prefecture).order_by(Prefecture.name))]
+
+
+def prefecture_named(session: Session, name: str) -> Prefecture | None:
+    return session.scalar(select(Prefecture).where(Prefecture.name == name.strip()))
+
+
+def tenant_named(session: Session, name: str) -> Tenant | None:
+    found = prefecture_named(session, name)
+    return Tenant.of(found) if found is not None else None
+
+
+def tenant_by_id(session: Session, prefecture_id: int) -> Tenant | None:
+    found = session.get(Prefecture, prefecture_id)
+    return Tenant.of(found) if found is not None else None
+
+
+def tenant_of(session: Session, municipality_id: int | None) -> Tenant | None:
+    """The prefecture a municipality belongs to; None for a member who has not joined one."""
+    if municipality_id is None:
+        return None
+    found = session.scalar(
+        select(Prefecture)
+        .join(MunicipalityPrefecture, MunicipalityPrefecture.prefecture_id == Prefecture.id)
+        .where(MunicipalityPrefecture.municipality_id == municipality_id)
+    )
+    return Tenant.of(found) if found is not None else None
+
+
+def municipality_ids(prefecture_id: int) -> Select:
+    """The prefecture's municipalities, as a subquery for `.in_()`: every tenant's query filters by it."""
+    return select(MunicipalityPrefecture.municipality_id).where(MunicipalityPrefecture.prefecture_id == prefecture_id)
+
+
+def same_prefecture(session: Session, first: int | None, second: int | None) -> bool:
+    """Whether two municipalities belong to one prefecture (never when either is None)."""
+    if first is None or second is None:
+        return False
+    if first == second:
+        return True
+    ids = session.scalars(
+        select(MunicipalityPrefecture.prefecture_id).where(MunicipalityPrefecture.municipality_id.in_((first, second)))
+    ).all()
+    return len(ids) == 2 and ids[0] == ids[1]
+
+
+def add_prefecture(session: Session, name: str, **settings: object) -> Prefecture:
+    prefecture = Prefecture(name=name.strip(), **settings)
+    try:
+        with session.begin_nested():
+            session.add(prefecture)
+    except IntegrityError as exc:
+        raise AlreadyExists(name) from exc
+    return prefecture
+
+
+def home_for_new_municipality(session: Session, name: str | None) -> tuple[Prefecture, bool]:
+    """(The prefecture a new municipality joins, whether it was created for it): the one named (created when
+    new), else the only one there is (`default` while there is none). Ambiguous with several and no name."""
+    if name is not None and name.strip():
+        found = prefecture_named(session, name)
+        return (found, False) if found is not None else (add_prefecture(session, name), True)
+    existing = session.scalars(select(Prefecture).limit(2)).all()
+    if len(existing) > 1:
+        raise Ambiguous
+    return (existing[0], False) if existing else (add_prefecture(session, DEFAULT_NAME), True)
+
+
+def counts(session: Session) -> dict[int, tuple[int, int]]:
+    """Per prefecture id: (municipalities, members)."""
+    rows = session.execute(
+        select(
+            MunicipalityPrefecture.prefecture_id,
+            func.count(func.distinct(MunicipalityPrefecture.municipality_id)),
+            func.count(Member.id),
+        )
+        .outerjoin(Member, Member.municipality_id == MunicipalityPrefecture.municipality_id)
+        .group_by(MunicipalityPrefecture.prefecture_id)
+    )
+    return {prefecture_id: (int(places), int(members)) for prefecture_id, places, members in rows}
