@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.services import Services
 from bot.settings import ConfigError, Settings
 from db import digest, prefectures
-from db.digest import DigestData, MunicipalityWeek, Week
+from db.digest import DigestData, Week
 from db.prefectures import Tenant
 from handlers.blocks import as_dicts, escape
 from handlers.digest_blocks import DigestMessage, digest_messages
@@ -25,12 +25,8 @@ from knowledge.messages import t
 log = logging.getLogger(__name__)
 
 CHART_WEEKS = 8
-CHART_TOP = 10  # ten colours below: "others" gets a grey of its own
-# Tableau's ten colours (matplotlib's default cycle), with its grey swapped for navy so "others" stands alone.
-CHART_COLOURS = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#393b79"
-)  # fmt: skip
-OTHERS_COLOUR = "#c8c8c8"
+THIS_WEEK_COLOUR = "#1f77b4"  # matplotlib's first colour, and a lighter tint of it for the weeks before
+EARLIER_COLOUR = "#a6c8e4"
 CHART_SIZE = (1000, 500)  # pixels
 SLACK_FAILURES = (SlackClientError, OSError)  # an API error, or the network
 CHANNEL_ERRORS = ("channel_not_found", "not_in_channel", "is_archived")
@@ -156,7 +152,7 @@ def _send(services: Services, client: WebClient, week: Week, target: _Target, fo
 def _deliver(services: Services, client: WebClient, week: Week, target: _Target, claim: digest.Claim) -> RunResult:
     """Post (unless the post is already out), then the thread from where it stopped, then the chart."""
     channel = target.channel
-    messages = digest_messages(target.data, services.knowledge, detailed=not target.shared)
+    messages = digest_messages(target.data, services.knowledge, own=not target.shared)
     try:
         ts = claim.message_ts
         if ts is None and claim.check_history:
@@ -235,78 +231,55 @@ def _upload_chart(services: Services, client: WebClient, week: Week, target: _Ta
         weeks = [week.shift(n - CHART_WEEKS + 1) for n in range(CHART_WEEKS)]
         with services.db.scope(read_only=True) as session:
             history = digest.weekly_completions(session, weeks, services.settings.tz, target.tenant)
-        chart = weekly_chart(history, target.data.municipalities, weeks)
-        if chart is None:
+        png = weekly_chart(history, weeks)
+        if png is None:
             return
-        png, legend = chart
         client.files_upload_v2(
             channel=target.channel,
             thread_ts=ts,
             file=png,
             filename=f"digest-{week.label}.png",
             title=t("digest_chart_file_title", week=week.label),
-            initial_comment=t("digest_chart_comment", weeks=CHART_WEEKS, legend=escape(legend)),
+            initial_comment=t("digest_chart_comment", prefecture=escape(target.tenant.name), weeks=CHART_WEEKS),
         )
     except Exception:
         log.exception("digest %s: the chart could not be made or uploaded; the digest is posted without it", week.label)
 
 
-def weekly_chart(
-    history: dict[int, list[int]], places: tuple[MunicipalityWeek, ...], weeks: list[Week]
-) -> tuple[bytes, str] | None:
-    """A stacked bar chart (PNG) of the top municipalities' weekly completions and the rest as "others", with
-    its legend (label=name). Labels are municipality codes: ASCII draws with any font. None without data."""
-    ranked = sorted(
-        ((sum(counts), m, counts) for m, counts in history.items() if sum(counts)), key=lambda r: (-r[0], r[1])
-    )
-    if not ranked:
+def weekly_chart(history: list[int], weeks: list[Week]) -> bytes | None:
+    """A PNG of the prefecture's completions week by week, the week reported in a darker colour: the chart
+    compares the prefecture with its own past, never municipalities with each other. None without data."""
+    if not any(history):
         return None
-    names = {place.id: place for place in places}
-    series = [(_label(names.get(m), m), counts, None) for _, m, counts in ranked[:CHART_TOP]]
-    if len(ranked) > CHART_TOP:
-        others = [sum(column) for column in zip(*(counts for _, _, counts in ranked[CHART_TOP:]), strict=True)]
-        series.append((t("digest_chart_others"), others, OTHERS_COLOUR))
-    ticks = [f"W{w.monday.isocalendar().week:02d}" for w in weeks]
-    png = _stacked_bars(t("digest_chart_title"), ticks, series)
-    legend = "、".join(f"{_label(names.get(m), m)}={names[m].name}" for _, m, _ in ranked[:CHART_TOP] if m in names)
-    return png, legend
-
-
-def _stacked_bars(title: str, ticks: list[str], series: list[tuple[str, list[int], str | None]]) -> bytes:
-    """A PNG of stacked bars, one per tick, the first series at the bottom; y gridlines with their counts, the
-    legend on the right in the series' order (the largest first). Pillow's own font: ASCII text only."""
     width, height = CHART_SIZE
     image = Image.new("RGB", CHART_SIZE, "white")
     draw = ImageDraw.Draw(image)
     title_font, font = ImageFont.load_default(size=20), ImageFont.load_default(size=14)
-    legend_width = 24 + max(draw.textlength(label, font=font) for label, _, _ in series) + 24
-    left, top, right, bottom = 60, 50, width - legend_width - 16, height - 40
-    totals = [sum(column) for column in zip(*(counts for _, counts, _ in series), strict=True)]
-    step = _tick_step(max(totals))
-    y_max = step * -(-max(totals) // step)  # the top gridline at or above the tallest bar
+    left, top, right, bottom = 60, 50, width - 24, height - 40
+    step = _tick_step(max(history))
+    y_max = step * -(-max(history) // step)  # the top gridline at or above the tallest bar
 
     def y(value: float) -> float:
         return bottom - (bottom - top) * value / y_max
 
-    draw.text(((left + right) / 2, top / 2), title, fill="black", font=title_font, anchor="mm")
+    draw.text(((left + right) / 2, top / 2), t("digest_chart_title"), fill="black", font=title_font, anchor="mm")
     for value in range(0, y_max + 1, step):
         draw.line([(left, y(value)), (right, y(value))], fill="#e0e0e0" if value else "#404040", width=1)
         draw.text((left - 8, y(value)), str(value), fill="#404040", font=font, anchor="rm")
-    slot = (right - left) / len(ticks)
-    for n, tick in enumerate(ticks):
+    slot = (right - left) / len(weeks)
+    for n, (count, shown) in enumerate(zip(history, weeks, strict=True)):
         x0, x1 = left + slot * (n + 0.2), left + slot * (n + 0.8)
-        stacked = 0
-        for index, (_, counts, colour) in enumerate(series):
-            if counts[n]:
-                fill = colour or CHART_COLOURS[index % len(CHART_COLOURS)]
-                draw.rectangle([(x0, y(stacked + counts[n])), (x1, y(stacked))], fill=fill)
-                stacked += counts[n]
-        draw.text(((x0 + x1) / 2, bottom + 8), tick, fill="#404040", font=font, anchor="mt")
-    row = 22
-    for index, (label, _, colour) in enumerate(series):
-        x, y_row = right + 24, top + row * index
-        draw.rectangle([(x, y_row + 3), (x + 14, y_row + 17)], fill=colour or CHART_COLOURS[index % len(CHART_COLOURS)])
-        draw.text((x + 22, y_row + 10), label, fill="black", font=font, anchor="lm")
+        if count:
+            colour = THIS_WEEK_COLOUR if n == len(weeks) - 1 else EARLIER_COLOUR
+            draw.rectangle([(x0, y(count)), (x1, y(0))], fill=colour)
+            draw.text(((x0 + x1) / 2, y(count) - 4), f"{count:,}", fill="#202020", font=font, anchor="mb")
+        draw.text(
+            ((x0 + x1) / 2, bottom + 8),
+            f"W{shown.monday.isocalendar().week:02d}",
+            fill="#404040",
+            font=font,
+            anchor="mt",
+        )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
@@ -320,11 +293,6 @@ def _tick_step(highest: int) -> int:
             if -(-highest // step) <= 5:
                 return step
         scale *= 10
-
-
-def _label(place: MunicipalityWeek | None, municipality_id: int) -> str:
-    code = place.code if place is not None else None
-    return code if code and code.isascii() else f"#{municipality_id}"
 
 
 def _progress(services: Services, claim: digest.Claim, *, message_ts: str, replies_posted: int) -> None:

@@ -24,6 +24,7 @@ TOP_UNANSWERED = 3  # the questions most often left unanswered, quoted for coord
 MIN_ASKERS_TO_QUOTE = 2  # the shared channel sees a question's words only when several members asked it
 SHARES_LIMIT = 50  # a digest is read, not searched: older tips of a busy week stay in the database
 MILESTONES = (10, 50, 100, 500, 1000)
+TOP_MOVERS = 5  # the municipalities the shared post names for their week: the rest are in its thread, by code
 MIN_NAMED_GROUP = 3  # a tip credited to a municipality of fewer members would point at its author
 LICENCE_WINDOW = timedelta(days=30)  # a licence is in use while its holder was active within it (repo.active_members)
 STALE_AFTER = timedelta(minutes=10)  # a run still pending after this crashed: another may take it over
@@ -102,6 +103,7 @@ class MunicipalityWeek:
     path_done: int = 0  # ... who have finished every required course of it
     path_progress: float | None = None  # path_done / on_path, None without anyone on a path
     last_week_completions: int = 0
+    last_week_hours: float = 0.0
     shares: int = 0
     top_courses: Courses = ()
     licences: int | None = None  # Udemy Business licences allocated, when set
@@ -114,6 +116,8 @@ class MunicipalityWeek:
 
 @dataclass(frozen=True)
 class Totals:
+    """A prefecture's week, and the week before for the changes."""
+
     completions: int
     hours: float
     learners: int
@@ -123,6 +127,21 @@ class Totals:
     municipalities: int  # those with members: the ones that can be active
     without_members: int = 0
     top_courses: Courses = ()
+    last_week_hours: float = 0.0
+    last_week_learners: int = 0
+    members: int = 0
+    licences: int | None = None  # the prefecture's pool, else what its municipalities were allocated; None: unknown
+    licences_used: int = 0  # members active in the LICENCE_WINDOW before the week's end
+
+
+@dataclass(frozen=True)
+class Mover:
+    """A municipality whose completions rose most for its size: per member, so a town of 8 can lead a city."""
+
+    municipality_id: int
+    municipality: str
+    change: int  # completions this week minus last week
+    per_member: float
 
 
 @dataclass(frozen=True)
@@ -160,15 +179,17 @@ class QuestionStats:
 
 @dataclass(frozen=True)
 class DigestData:
+    prefecture: str
     week: str
     first_day: date
     last_day: date
-    municipalities: tuple[MunicipalityWeek, ...]
+    municipalities: tuple[MunicipalityWeek, ...]  # in 市区町村コード order, never a ranking
     totals: Totals
     shares: tuple[SharedTip, ...] = ()
     shares_total: int = 0  # the week's tips, of which `shares` holds the first SHARES_LIMIT
     milestones: tuple[Milestone, ...] = ()
     questions: QuestionStats | None = None
+    movers: tuple[Mover, ...] = ()
 
     def only(self, municipality_ids: Collection[int]) -> DigestData:
         """The slice a municipality's own channel gets: their figures, tips and milestones; totals stay whole."""
@@ -178,6 +199,7 @@ class DigestData:
             shares=tuple(s for s in self.shares if s.municipality_id in municipality_ids),
             shares_total=sum(m.shares for m in self.municipalities if m.id in municipality_ids),
             milestones=tuple(m for m in self.milestones if m.municipality_id in municipality_ids),
+            movers=tuple(m for m in self.movers if m.municipality_id in municipality_ids),
         )
 
 
@@ -243,15 +265,17 @@ def digest_data(session: Session, week: Week, tz: ZoneInfo, tenant: Tenant) -> D
     small = {m.id for m in weeks if m.members < MIN_NAMED_GROUP}
     tips = and_(_in_week(Share.created_at, start, end), Share.municipality_id.in_(places))
     return DigestData(
+        prefecture=tenant.name,
         week=week.label,
         first_day=week.monday,
         last_day=week.sunday,
         municipalities=tuple(weeks),
-        totals=_totals(session, weeks, top_overall, places, start, end),
+        totals=_totals(session, tenant, weeks, top_overall, places, (previous_start, start, end)),
         shares=tuple(_credited(tip, small) for tip in _shares(session, tips)),
         shares_total=session.scalar(select(func.count()).where(tips)) or 0,
         milestones=_milestones(weeks, before, figures),
         questions=_questions(session, places, start, end),
+        movers=top_movers(weeks),
     )
 
 
@@ -275,17 +299,19 @@ def _completion_figures(
             func.sum(case((this_week, func.coalesce(Completion.hours, 0.0)), else_=0.0)),
             func.count(distinct(case((this_week, Completion.member_id)))),
             func.sum(case((this_week, 0), else_=1)),
+            func.sum(case((this_week, 0.0), else_=func.coalesce(Completion.hours, 0.0))),
         )
         .where(_in_week(Completion.completed_at, previous, end), Completion.municipality_id.in_(places))
         .group_by(Completion.municipality_id)
     )
-    for municipality_id, completions, hours, learners, last_week in rows:
+    for municipality_id, completions, hours, learners, last_week, last_week_hours in rows:
         figures.put(
             municipality_id,
             completions=int(completions),
             hours=float(hours),
             learners=int(learners),
             last_week_completions=int(last_week),
+            last_week_hours=float(last_week_hours),
         )
 
 
@@ -437,14 +463,27 @@ def _municipality(row: Row, values: dict[str, object], tops: Courses) -> Municip
 
 
 def _totals(
-    session: Session, places: Sequence[MunicipalityWeek], top: Courses, ids: Select, start: datetime, end: datetime
+    session: Session,
+    tenant: Tenant,
+    places: Sequence[MunicipalityWeek],
+    top: Courses,
+    ids: Select,
+    bounds: tuple[datetime, datetime, datetime],
 ) -> Totals:
+    previous, start, end = bounds
+    this_week = Completion.completed_at >= start
     # Counted once overall: a member who moved municipality mid-week appears in both places' figures.
-    learners = session.scalar(
-        select(func.count(distinct(Completion.member_id))).where(
-            _in_week(Completion.completed_at, start, end), Completion.municipality_id.in_(ids)
+    learners, last_week_learners, licences_used = session.execute(
+        select(
+            func.count(distinct(case((this_week, Completion.member_id)))),
+            func.count(distinct(case((_in_week(Completion.completed_at, previous, start), Completion.member_id)))),
+            func.count(distinct(case((Completion.completed_at >= end - LICENCE_WINDOW, Completion.member_id)))),
+        ).where(
+            _in_week(Completion.completed_at, min(previous, end - LICENCE_WINDOW), end),
+            Completion.municipality_id.in_(ids),
         )
-    )
+    ).one()
+    allocated = [m.licences for m in places if m.licences]
     return Totals(
         completions=sum(m.completions for m in places),
         hours=sum(m.hours for m in places),
@@ -455,7 +494,27 @@ def _totals(
         municipalities=sum(1 for m in places if m.members),
         without_members=sum(1 for m in places if not m.members),
         top_courses=top,
+        last_week_hours=sum(m.last_week_hours for m in places),
+        last_week_learners=int(last_week_learners or 0),
+        members=sum(m.members for m in places),
+        licences=tenant.licences or (sum(allocated) if allocated else None),
+        licences_used=int(licences_used or 0),
     )
+
+
+def top_movers(places: Sequence[MunicipalityWeek]) -> tuple[Mover, ...]:
+    """The TOP_MOVERS municipalities whose completions rose most per member (ties: the larger rise, then code
+    order). Only rises, and only where enough members learn that the figure names no one (MIN_NAMED_GROUP)."""
+    risen = [
+        Mover(
+            m.id, m.name, m.completions - m.last_week_completions, (m.completions - m.last_week_completions) / m.members
+        )
+        for m in places
+        if m.members >= MIN_NAMED_GROUP and m.completions > m.last_week_completions
+    ]
+    order = {m.id: n for n, m in enumerate(places)}
+    risen.sort(key=lambda m: (-m.per_member, -m.change, order[m.municipality_id]))
+    return tuple(risen[:TOP_MOVERS])
 
 
 def _shares(session: Session, tips: ColumnElement[bool]) -> tuple[SharedTip, ...]:
@@ -521,23 +580,21 @@ def _questions(session: Session, places: Select, start: datetime, end: datetime)
     )
 
 
-def weekly_completions(session: Session, weeks: Sequence[Week], tz: ZoneInfo, tenant: Tenant) -> dict[int, list[int]]:
-    """Completions per municipality in each of `weeks` (consecutive, oldest first), for the chart."""
+def weekly_completions(session: Session, weeks: Sequence[Week], tz: ZoneInfo, tenant: Tenant) -> list[int]:
+    """The prefecture's completions in each of `weeks` (consecutive, oldest first), for the chart."""
     bounds = [w.bounds(tz) for w in weeks]
     bucket = case(*((Completion.completed_at < end, i) for i, (_, end) in enumerate(bounds)))
     tagged = (
-        select(Completion.municipality_id, bucket.label("week"))
+        select(bucket.label("week"))
         .where(
             _in_week(Completion.completed_at, bounds[0][0], bounds[-1][1]),
             Completion.municipality_id.in_(municipality_ids(tenant.id)),
         )
         .subquery()
     )
-    counts: dict[int, list[int]] = {}
-    for municipality_id, index, n in session.execute(
-        select(tagged.c.municipality_id, tagged.c.week, func.count()).group_by(tagged.c.municipality_id, tagged.c.week)
-    ):
-        counts.setdefault(municipality_id, [0] * len(weeks))[index] = int(n)
+    counts = [0] * len(weeks)
+    for index, n in session.execute(select(tagged.c.week, func.count()).group_by(tagged.c.week)):
+        counts[index] = int(n)
     return counts
 
 

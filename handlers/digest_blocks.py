@@ -1,7 +1,9 @@
 """The weekly digest as Block Kit messages and as plain text, and the share modal: pure functions, no I/O.
 
-Slack allows 50 blocks a message and 3,000 characters a section; what does not fit the first message goes
-into thread replies, each within the same limits.
+The shared channel's post is one screen (at most 15 blocks and 3,000 characters) however many municipalities
+a prefecture has: its week in numbers, participation, the municipalities that rose most for their size, milestones
+as counts, a few tips. Everything per municipality goes into the thread, in 市区町村コード order, in pages within
+Slack's limits (50 blocks a message, 3,000 characters a section).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from db.digest import (
     CourseCount,
     DigestData,
     Milestone,
+    Mover,
     MunicipalityWeek,
     NationalWeek,
     QuestionStats,
@@ -42,6 +45,9 @@ HEADER_LIMIT = 150
 SHARE_LIMIT = 500
 QUOTE_LIMIT = 60  # a question quoted in the digest: enough to recognise it
 NAMES_PER_LINE = 40
+TOP_SHARES = 3  # tips quoted in the shared post; the rest are in its thread
+TOP_SHARE_LIMIT = 140  # a tip in the shared post, clipped so the post stays one screen
+TOP_TITLE_LIMIT = 40  # a course title in the shared post
 MILESTONE_ORDER = ("first_completion", "cumulative", "path_finished")
 
 
@@ -58,87 +64,181 @@ class _Part:
 
 
 def digest_messages(
-    data: DigestData, knowledge: Knowledge, *, detailed: bool = False, lead: str | None = None, threaded: bool = True
+    data: DigestData, knowledge: Knowledge, *, own: bool = False, lead: str | None = None, threaded: bool = True
 ) -> list[DigestMessage]:
-    """The post, then its thread replies. `detailed` is for a municipality's own channel (its top courses, and
-    figures that would read as a ranking in the shared one); `lead` is a note under the header (the preview's);
-    `threaded` False for a preview shown on its own, where there is no thread to continue in."""
-    pages = _paginate([block for part in _parts(data, knowledge, detailed, lead) for block in _blocks(part)])
-    if len(pages) > 1:
-        note = "digest_continued" if threaded else "digest_continued_when_posted"
-        pages[0].append(context(t(note, count=len(pages) - 1)))
-    messages = [DigestMessage(text=clip(_fallback(pages[0])), blocks=tuple(pages[0]))]
-    for n, page in enumerate(pages[1:], start=2):
-        title = t("digest_continuation", week=data.week, n=n, total=len(pages))
+    """The post, then its thread replies. The shared channel's post reads the same at 5 or 500 municipalities: the
+    prefecture's week in one screen, every municipality's line in the thread in code order. `own` is for a
+    municipality's own channel (its figures in full, falls included, and its top courses); `lead` is a note under
+    the header (the preview's); `threaded` False for a preview shown on its own, with no thread to continue in."""
+    if own:
+        pages = _paginate(_blocks_of(_own_parts(data, lead)))
+        first, rest = pages[0], pages[1:]
+    else:
+        first, rest = _blocks_of(_top_parts(data, knowledge, lead)), _paginate(_blocks_of(_thread_parts(data)))
+        rest = [page for page in rest if page]
+    if rest:
+        note = "digest_continued_own" if own else "digest_continued" if threaded else "digest_continued_when_posted"
+        first.append(context(t(note, count=len(rest))))
+    messages = [DigestMessage(text=clip(_fallback(first)), blocks=tuple(first))]
+    for n, page in enumerate(rest, start=2):
+        title = t("digest_continuation", week=data.week, n=n, total=len(rest) + 1)
         messages.append(DigestMessage(text=clip(title + "\n" + _fallback(page)), blocks=tuple(page)))
     return messages
 
 
-def plain_text(data: DigestData, knowledge: Knowledge, *, detailed: bool = False) -> str:
-    return "\n\n".join("\n".join(part.lines) for part in _parts(data, knowledge, detailed) if part.lines)
+def plain_text(data: DigestData, knowledge: Knowledge, *, own: bool = False) -> str:
+    """The whole digest as text, the post and then its thread (`dxbot digest preview`)."""
+    parts = _own_parts(data) if own else [*_top_parts(data, knowledge), *_thread_parts(data)]
+    return "\n\n".join("\n".join(part.lines) for part in parts if part.lines)
 
 
 def national_text(summary: NationalWeek) -> str:
-    """`dxbot digest preview` across prefectures: one line of totals each."""
+    """`dxbot digest preview` across prefectures: each one's week in totals, naming no municipality."""
     header = t("digest_header", week=summary.week, first=_day(summary.first_day), last=_day(summary.last_day))
-    lines = [
-        t("digest_national_line", prefecture=p.prefecture, summary=_summary_line(p.totals)) for p in summary.prefectures
-    ]
+    lines = [line for p in summary.prefectures for line in _week_in_numbers(p.prefecture, p.totals)]
     return "\n".join([header, *lines])
 
 
 # --- what the digest says --------------------------------------------------------------------------
 
 
-def _parts(data: DigestData, knowledge: Knowledge, detailed: bool, lead: str | None = None) -> list[_Part]:
-    header = t("digest_header", week=data.week, first=_day(data.first_day), last=_day(data.last_day))
-    parts = [_Part("header", (header,)), *([_Part("context", (lead,))] if lead else [])]
-    parts.append(_Part("section", _summary(data)))
+def _top_parts(data: DigestData, knowledge: Knowledge, lead: str | None = None) -> list[_Part]:
+    """The shared channel's post: a fixed number of short parts, whatever the number of municipalities."""
+    parts = _opening(data, lead)
+    if data.totals.members or data.totals.licences:
+        parts.append(_Part("section", (_participation(data.totals),)))
+    if data.movers:
+        parts.append(_Part("section", (t("digest_movers_title"), *map(_mover, data.movers))))
     if data.milestones:
-        parts.append(_Part("section", (t("digest_milestones_title"), *_milestones(data.milestones))))
+        parts.append(_Part("section", (_milestone_counts(data.milestones),)))
     if data.shares:
-        more = data.shares_total - len(data.shares)
-        lines = (t("digest_shares_title"), *(share_line(s) for s in data.shares))
-        parts.append(_Part("section", (*lines, t("digest_shares_more", count=more)) if more > 0 else lines))
+        parts.append(_Part("section", _top_shares(data)))
     if data.questions is not None:
         parts.append(_Part("section", _questions(data.questions, knowledge)))
         if data.questions.unanswered or data.questions.not_helpful:
             parts.append(_Part("context", (t("questions_report_pointer"),)))
-    active = [m for m in data.municipalities if m.active]
-    quiet = [m.name for m in data.municipalities if m.members and not m.active]
-    parts.append(_Part("divider"))
-    if active:
-        lines = (line for m in active for line in _municipality(m, detailed))
-        parts.append(_Part("section", (t("digest_municipalities_title"), *lines)))
-    if quiet:
-        parts.append(_Part("section", _listing(t("digest_quiet", count=len(quiet)), quiet)))
-    if data.totals.without_members:
-        parts.append(_Part("context", (t("digest_without_members", count=data.totals.without_members),)))
+    without = sum(1 for m in data.municipalities if not m.members)
+    if without:
+        parts.append(_Part("context", (t("digest_without_members", count=without),)))
     parts.append(_Part("context", (t("digest_footer"),)))
     return parts
 
 
-def _summary(data: DigestData) -> tuple[str, ...]:
-    totals = data.totals
-    if not totals.completions and not totals.new_members:
-        return (t("digest_nothing_yet"),)
-    line = _summary_line(totals)
+def _thread_parts(data: DigestData) -> list[_Part]:
+    """Under the shared post: who reached a milestone, the other tips, and each municipality's line by code."""
+    parts = []
+    if data.milestones:
+        parts.append(_Part("section", (t("digest_milestones_title"), *_milestones(data.milestones))))
+    later = data.shares[TOP_SHARES:]
+    if later:
+        more = data.shares_total - len(data.shares)
+        lines = (t("digest_shares_more_title"), *(share_line(s) for s in later))
+        parts.append(_Part("section", (*lines, t("digest_shares_more", count=more)) if more > 0 else lines))
+    parts += _municipality_parts(data, own=False)
+    return parts
+
+
+def _own_parts(data: DigestData, lead: str | None = None) -> list[_Part]:
+    """A municipality's own channel: the prefecture's week for context, then everything about the municipality."""
+    parts = [*_opening(data, lead), *_municipality_parts(data, own=True)]
+    if data.milestones:
+        parts.append(_Part("section", (t("digest_milestones_title"), *_milestones(data.milestones))))
+    if data.shares:
+        parts.append(_Part("section", (t("digest_shares_title"), *(share_line(s) for s in data.shares))))
+    parts.append(_Part("context", (t("digest_footer"),)))
+    return parts
+
+
+def _opening(data: DigestData, lead: str | None) -> list[_Part]:
+    header = t("digest_header", week=data.week, first=_day(data.first_day), last=_day(data.last_day))
+    return [
+        _Part("header", (header,)),
+        *([_Part("context", (lead,))] if lead else []),
+        _Part("section", _week_in_numbers(data.prefecture, data.totals)),
+    ]
+
+
+def _week_in_numbers(prefecture: str, totals: Totals) -> tuple[str, ...]:
+    """Completions, hours and learners, each with its change from the week before."""
+    if not totals.completions and not totals.new_members and not totals.last_week_completions:
+        return (t("digest_prefecture_title", prefecture=prefecture), t("digest_nothing_yet"))
+    line = t(
+        "digest_totals",
+        prefecture=prefecture,
+        completions=f"{totals.completions:,}",
+        completions_change=_change(totals.completions, totals.last_week_completions),
+        hours=_number(totals.hours),
+        hours_change=_change(totals.hours, totals.last_week_hours),
+        learners=f"{totals.learners:,}",
+        learners_change=_change(totals.learners, totals.last_week_learners),
+    )
     if not totals.top_courses:
         return (line,)
-    return line, t("digest_top_courses", courses=_courses(totals.top_courses))
+    return line, t("digest_top_courses", courses=_courses(totals.top_courses, TOP_TITLE_LIMIT))
 
 
-def _summary_line(totals: Totals) -> str:
-    return t(
-        "digest_totals",
-        completions=f"{totals.completions:,}",
-        change=_change(totals.completions, totals.last_week_completions),
-        hours=_number(totals.hours),
-        learners=f"{totals.learners:,}",
-        new_members=f"{totals.new_members:,}",
-        active=f"{totals.active_municipalities:,}",
-        municipalities=f"{totals.municipalities:,}",
+def _participation(totals: Totals) -> str:
+    parts = []
+    if totals.members:
+        share = _percent(totals.learners, totals.members)
+        parts.append(
+            t("digest_members_active", percent=share, learners=f"{totals.learners:,}", members=f"{totals.members:,}")
+        )
+    if totals.licences:
+        share = _percent(totals.licences_used, totals.licences)
+        used, allocated = f"{totals.licences_used:,}", f"{totals.licences:,}"
+        parts.append(t("digest_licences_used", percent=share, used=used, allocated=allocated))
+    if totals.new_members:
+        parts.append(t("digest_part_new_members", count=f"{totals.new_members:,}"))
+    parts.append(
+        t(
+            "digest_active_municipalities",
+            active=f"{totals.active_municipalities:,}",
+            total=f"{totals.municipalities:,}",
+        )
     )
+    return t("digest_participation", figures="・".join(parts))
+
+
+def _mover(mover: Mover) -> str:
+    return t("digest_mover", name=mover.municipality, per_member=f"{mover.per_member:.1f}", change=f"{mover.change:,}")
+
+
+def _milestone_counts(milestones: Sequence[Milestone]) -> str:
+    """Milestones as counts, the names being in the thread: one line at 5 or 500 municipalities."""
+    counts = []
+    for kind in MILESTONE_ORDER:
+        found = [m for m in milestones if m.kind == kind]
+        if kind == "first_completion" and found:
+            counts.append(t("digest_count_first_completion", count=len(found)))
+        elif kind == "cumulative":
+            for threshold in sorted({m.value for m in found}, reverse=True):
+                count = sum(m.value == threshold for m in found)
+                counts.append(t("digest_count_cumulative", value=f"{threshold:,}", count=count))
+        elif found:
+            counts.append(t("digest_count_path_finished", count=sum(m.value for m in found)))
+    return t("digest_milestone_counts", counts="・".join(counts))
+
+
+def _top_shares(data: DigestData) -> tuple[str, ...]:
+    shown = data.shares[:TOP_SHARES]
+    lines = [t("digest_shares_title"), *(share_line(s, TOP_SHARE_LIMIT) for s in shown)]
+    later = data.shares_total - len(shown)
+    if later > 0:
+        lines.append(t("digest_shares_in_thread", count=later))
+    return tuple(lines)
+
+
+def _municipality_parts(data: DigestData, *, own: bool) -> list[_Part]:
+    active = [m for m in data.municipalities if m.active]
+    quiet = [m.name for m in data.municipalities if m.members and not m.active]
+    parts = []
+    if active:
+        title = t("digest_own_title" if own else "digest_municipalities_title")
+        parts.append(_Part("section", (title, *(line for m in active for line in _municipality(m, own)))))
+    if quiet:
+        parts.append(_Part("section", _listing(t("digest_quiet", count=len(quiet)), quiet)))
+    return parts
 
 
 def _milestones(milestones: Iterable[Milestone]) -> list[str]:
@@ -168,11 +268,11 @@ def _listing(title: str, names: Sequence[str]) -> list[str]:
     return [title + chunks[0], *chunks[1:]] if chunks else [title]
 
 
-def _municipality(m: MunicipalityWeek, detailed: bool) -> list[str]:
-    """One municipality's line. In the shared channel a fall (−) or a 0% path is left out: others read it too,
+def _municipality(m: MunicipalityWeek, own: bool) -> list[str]:
+    """One municipality's line. In the shared thread a fall (−) or a 0% path is left out: others read it too,
     and the digest celebrates, it does not rank; the municipality's own channel shows everything."""
     change = _change(m.completions, m.last_week_completions)
-    if not detailed and m.completions < m.last_week_completions:
+    if not own and m.completions < m.last_week_completions:
         change = ""
     figures = [t("digest_part_completions", count=f"{m.completions:,}", change=change)]
     if m.hours:
@@ -181,17 +281,17 @@ def _municipality(m: MunicipalityWeek, detailed: bool) -> list[str]:
         figures.append(t("digest_part_learners", count=f"{m.learners:,}"))
     if m.new_members:
         figures.append(t("digest_part_new_members", count=f"{m.new_members:,}"))
-    if m.path_progress is not None and (detailed or m.path_progress > 0):
+    if m.path_progress is not None and (own or m.path_progress > 0):
         figures.append(t("digest_part_path", percent=round(m.path_progress * 100)))
     if m.licences:
         figures.append(t("digest_part_licences", used=f"{m.licences_used:,}", allocated=f"{m.licences:,}"))
     lines = [t("digest_line", name=m.name, figures="・".join(figures))]
-    if detailed and m.top_courses:
+    if own and m.top_courses:
         lines.append("　" + t("digest_top_courses", courses=_courses(m.top_courses)))
     return lines
 
 
-def share_line(share: SharedTip) -> str:
+def share_line(share: SharedTip, limit: int = SHARE_LIMIT) -> str:
     """A tip as the digest and the App Home show it: its author named only if they opted in."""
     if share.municipality is None:
         who = t("digest_share_somewhere")
@@ -200,7 +300,7 @@ def share_line(share: SharedTip) -> str:
     else:
         who = t("digest_share_anonymous", municipality=share.municipality)
     course = t("digest_share_course", title=share.course_title) if share.course_title else ""
-    return t("digest_share", text=clip(" ".join(share.text.split()), SHARE_LIMIT), who=who, course=course)
+    return t("digest_share", text=clip(" ".join(share.text.split()), limit), who=who, course=course)
 
 
 def _questions(stats: QuestionStats, knowledge: Knowledge) -> tuple[str, ...]:
@@ -220,16 +320,22 @@ def _questions(stats: QuestionStats, knowledge: Knowledge) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _courses(courses: Iterable[CourseCount]) -> str:
-    return "、".join(t("digest_course_count", title=c.title, count=f"{c.completions:,}") for c in courses)
+def _courses(courses: Iterable[CourseCount], title_limit: int = HEADER_LIMIT) -> str:
+    return "、".join(
+        t("digest_course_count", title=clip(c.title, title_limit), count=f"{c.completions:,}") for c in courses
+    )
 
 
-def _change(now: int, before: int) -> str:
+def _change(now: float, before: float) -> str:
     if now > before:
-        return t("digest_change_up", n=f"{now - before:,}")
+        return t("digest_change_up", n=_number(now - before))
     if now < before:
-        return t("digest_change_down", n=f"{before - now:,}")
+        return t("digest_change_down", n=_number(before - now))
     return t("digest_change_same")
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%"
 
 
 def _number(value: float) -> str:
@@ -241,6 +347,10 @@ def _day(day: date) -> str:
 
 
 # --- Block Kit -------------------------------------------------------------------------------------
+
+
+def _blocks_of(parts: Iterable[_Part]) -> list[Block]:
+    return [block for part in parts for block in _blocks(part)]
 
 
 def _blocks(part: _Part) -> list[Block]:

@@ -378,10 +378,24 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "prompt_required_courses": {"ja": "事業系の必修講座は？", "en": "Required course for the business track?"},
     # --- digest --------------------------------------------------------------------------------
     "digest_header": {"ja": "今週の学び報告（{week}・{first}〜{last}）"},
+    "digest_prefecture_title": {"ja": "*{prefecture}の今週*"},
     "digest_totals": {
-        "ja": "*全体*　修了 *{completions}件*{change}・{hours}時間・{learners}人が学習・新メンバー{new_members}人"
-        "（{active}/{municipalities}自治体で動きあり）"
+        "ja": "*{prefecture}の今週*　修了 *{completions}件*{completions_change}・学習 *{hours}時間*{hours_change}"
+        "・学んだ人 *{learners}人*{learners_change}"
     },
+    "digest_participation": {"ja": "👥 参加　{figures}"},
+    "digest_members_active": {"ja": "メンバーの *{percent}* が今週学習（{learners}/{members}人）"},
+    "digest_licences_used": {"ja": "ライセンス *{percent}* 利用中（{used}/{allocated}・直近30日）"},
+    "digest_active_municipalities": {"ja": "動きのあった自治体 {active}/{total}"},
+    "digest_movers_title": {"ja": "🚀 *今週ぐんと伸びた自治体*（メンバー1人あたりの修了の増え方）"},
+    "digest_mover": {"ja": "• {name}　1人あたり +{per_member}件（+{change}件）"},
+    "digest_milestone_counts": {"ja": "🎉 *おめでとうございます*　{counts}（自治体名はスレッドに）"},
+    "digest_count_first_completion": {"ja": "はじめての修了 {count}自治体"},
+    "digest_count_cumulative": {"ja": "累計{value}件 {count}自治体"},
+    "digest_count_path_finished": {"ja": "必修をすべて修了 {count}人"},
+    "digest_shares_in_thread": {"ja": "ほか{count}件はスレッドに"},
+    "digest_shares_more_title": {"ja": "💡 *ほかの気づき・おすすめ*"},
+    "digest_own_title": {"ja": "*この自治体の今週*"},
     "digest_nothing_yet": {
         "ja": "今週の記録はまだありません。講座を終えたら `/dx done 講座名` で記録すると、ここに載ります。"
     },
@@ -390,7 +404,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "digest_change_up": {"ja": "（先週比 +{n}）"},  # not ▲: in public-sector notation ▲ is a minus
     "digest_change_down": {"ja": "（先週比 −{n}）"},
     "digest_change_same": {"ja": "（先週と同じ）"},
-    "digest_municipalities_title": {"ja": "*自治体ごとの様子*"},
+    "digest_municipalities_title": {"ja": "*自治体ごとの様子*（市区町村コード順）"},
     "digest_line": {"ja": "• *{name}*　{figures}"},
     "digest_part_completions": {"ja": "修了{count}件{change}"},
     "digest_part_hours": {"ja": "{hours}時間"},
@@ -415,17 +429,20 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "digest_footer": {
         "ja": "記録は `/dx done`、気づきの共有は `/dx share` から。お名前は `/dx privacy names on` にした方だけ載ります。"
     },
-    "digest_continued": {"ja": "🧵 続きはスレッドに（{count}件）"},
-    "digest_continued_when_posted": {"ja": "🧵 投稿時には続き（{count}件）をスレッドに載せます"},
+    "digest_continued": {
+        "ja": "🧵 自治体ごとの様子（市区町村コード順）と達成した自治体の名前はスレッドに（{count}件）"
+    },
+    "digest_continued_own": {"ja": "🧵 続きはスレッドに（{count}件）"},
+    "digest_continued_when_posted": {
+        "ja": "🧵 投稿時には、自治体ごとの様子（市区町村コード順）と達成した自治体の名前をスレッドに載せます（{count}件）"
+    },
     "digest_shares_more": {"ja": "ほか{count}件（`dxbot digest preview` ですべて見られます）"},
     "digest_without_members": {"ja": "まだ参加メンバーのいない自治体：{count}（`/dx join 自治体名` で参加できます）"},
     "digest_continuation": {"ja": "今週の学び報告（{week}）の続き {n}/{total}"},
     # The chart's labels stay ASCII: the server may have no Japanese font.
     "digest_chart_title": {"ja": "Completions per week"},
-    "digest_chart_others": {"ja": "others"},
-    "digest_chart_comment": {"ja": "📈 直近{weeks}週の修了件数（凡例: {legend}）"},
+    "digest_chart_comment": {"ja": "📈 {prefecture}の直近{weeks}週の修了件数（いちばん右が今週）"},
     "digest_chart_file_title": {"ja": "学び報告 {week} 修了件数の推移"},
-    "digest_national_line": {"ja": "【{prefecture}】{summary}"},
     "digest_preview_note": {
         "ja": "👀 プレビューです（チャンネルにはまだ投稿していません）。",
         "en": "👀 A preview: nothing has been posted to the channel yet.",

@@ -19,11 +19,14 @@ from bot.app import web_client
 from bot.settings import ConfigError
 from db import repo
 from db.digest import (
+    TOP_MOVERS,
     CourseCount,
     DigestData,
     Milestone,
     MunicipalityWeek,
+    QuestionStats,
     SharedTip,
+    TopicCount,
     Totals,
     Week,
     claim_run,
@@ -31,10 +34,13 @@ from db.digest import (
     finish_run,
     record_progress,
     run,
+    top_movers,
 )
-from db.models import Completion, DigestRun, Member, Municipality, Question
+from db.models import Completion, DigestRun, Member, Municipality, MunicipalityPrefecture, Prefecture, Question
+from db.questions_report import UnansweredGroup
 from handlers.blocks import SECTION_LIMIT
-from handlers.digest_blocks import MAX_BLOCKS, digest_messages, plain_text
+from handlers.digest_blocks import MAX_BLOCKS, TOP_SHARES, digest_messages, plain_text
+from knowledge.messages import t
 from tests.helpers import only_tenant
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -47,6 +53,11 @@ MINDSET = "kanagawa-dx-mindset"
 
 def jst(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=TOKYO)
+
+
+def top_posts(fake_slack) -> list:
+    """The digest posts themselves, not their thread replies."""
+    return [p for p in fake_slack.of("chat.postMessage") if not p.args.get("thread_ts")]
 
 
 def blocks_of(call) -> list[dict]:
@@ -118,7 +129,15 @@ def seeded(services):
             ("先週の質問", False, jst(17, 9), topic),
         ]:
             session.add(
-                Question(surface="command", text=text, answered=answered, source_ids=[], topic=about, asked_at=when)
+                Question(
+                    surface="command",
+                    text=text,
+                    answered=answered,
+                    source_ids=[],
+                    topic=about,
+                    asked_at=when,
+                    municipality_id=yokosuka.id,
+                )
             )
     return {"topic": services.knowledge.entries[topic].title}
 
@@ -172,6 +191,9 @@ def test_week_figures_are_exact(services, seeded):
             CourseCount("基本情報技術者試験 最速合格講座", 1),
             CourseCount("手を動かして学ぶプロセス改革!", 1),
         ),
+        last_week_learners=1,
+        members=6,
+        licences_used=5,  # active in the 30 days before the week's end; shown only with licences allocated
     )
 
 
@@ -226,7 +248,7 @@ def test_names_only_for_members_who_opted_in(services, seeded):
     rendered = json.dumps([b.to_dict() for m in messages for b in m.blocks], ensure_ascii=False)
     for output in (text, rendered):
         assert "山田さん" in output and "佐藤" not in output
-        assert "横須賀市のメンバー" in output and "参加メンバー" in output
+        assert "横須賀市のメンバー" in output
     assert "（たった10時間で社会人に必要なIT基礎知識が全て身につく!）" in text
 
 
@@ -261,7 +283,7 @@ def test_the_shared_channel_leaves_out_falls_and_empty_paths(services, seeded):
             _done(session, services, _member(session, f"UH{n + 2}", hayama, track="ict"), MINDSET, when)
     data = data_for(services)
     shared = plain_text(data, services.knowledge)
-    own = plain_text(data.only({by_name(data)["葉山町"].id}), services.knowledge, detailed=True)
+    own = plain_text(data.only({by_name(data)["葉山町"].id}), services.knowledge, own=True)
     hayama_line = next(line for line in shared.splitlines() if line.startswith("• *葉山町*"))
     assert "先週比 −" not in hayama_line and "必修修了0%" not in hayama_line
     own_line = next(line for line in own.splitlines() if line.startswith("• *葉山町*"))
@@ -290,7 +312,12 @@ def test_members_words_are_shown_not_parsed(services, municipality):
 # --- Block Kit limits -------------------------------------------------------------------------------
 
 
-def _big_digest() -> DigestData:
+def _asked_often(text: str) -> UnansweredGroup:
+    at = datetime(2026, 11, 24, tzinfo=UTC)
+    return UnansweredGroup(text, text, 99, 50, ("ja",), at, at, ("テスト自治体0001",), (text,))
+
+
+def _big_digest(count: int = 1741) -> DigestData:
     places = tuple(
         MunicipalityWeek(
             id=n,
@@ -307,17 +334,59 @@ def _big_digest() -> DigestData:
             last_week_completions=n % 13,
             members=50,
         )
-        for n in range(1741)
+        for n in range(count)
     )
     shares = tuple(
         SharedTip("長い共有" * 300, n, f"テスト自治体{n:04d}", None, None, datetime(2026, 11, 24, tzinfo=UTC))
         for n in range(50)
     )
-    milestones = tuple(Milestone("path_finished", n, f"テスト自治体{n:04d}", 2) for n in range(0, 1741, 2))
-    totals = Totals(100, 10.0, 50, 5, 90, 1500, 1741)
-    return DigestData(
-        "2026-W48", W48.monday, W48.sunday, places, totals, shares=shares, shares_total=80, milestones=milestones
+    milestones = (
+        *(Milestone("path_finished", n, f"テスト自治体{n:04d}", 2) for n in range(0, count, 2)),
+        *(Milestone("first_completion", n, f"テスト自治体{n:04d}", 1) for n in range(1, count, 3)),
+        *(Milestone("cumulative", n, f"テスト自治体{n:04d}", (10, 50, 100)[n % 3]) for n in range(1, count, 5)),
     )
+    totals = Totals(
+        100_000, 123_456.5, 50_000, 5_000, 90_000, count, count, 3, (CourseCount("講座" * 100, 9_999),) * 3,
+        last_week_hours=99_999.5, last_week_learners=60_000, members=50 * count, licences=40 * count,
+        licences_used=30 * count,
+    )  # fmt: skip
+    return DigestData(
+        "神奈川県",
+        "2026-W48",
+        W48.monday,
+        W48.sunday,
+        places,
+        totals,
+        shares=shares,
+        shares_total=80,
+        milestones=milestones,
+        questions=QuestionStats(
+            asked=9_999,
+            unanswered=999,
+            top_topics=tuple(TopicCount("話題" * 80, 99) for _ in range(5)),
+            top_unanswered=(_asked_often("質問" * 200),) * 3,
+            not_helpful=99,
+        ),
+        movers=top_movers(places),
+    )
+
+
+@pytest.mark.parametrize("count", [5, 500])
+def test_the_shared_post_is_one_screen_at_any_size(services, count):
+    """At most 15 blocks and 3,000 characters: figures as counts, long words clipped; the rest in the thread."""
+    for lead, threaded in ((None, True), (t("digest_preview_note"), False)):
+        first = digest_messages(_big_digest(count), services.knowledge, lead=lead, threaded=threaded)[0]
+        blocks = [b.to_dict() for b in first.blocks]
+        text = "\n".join(_block_text(b) for b in blocks)
+        assert len(blocks) <= 15 and len(text) <= 3000, (len(blocks), len(text))
+        assert text.count("テスト自治体") <= TOP_MOVERS + TOP_SHARES  # named only as movers and tips' authors
+        assert "1人あたり" in text and "自治体名はスレッドに" in text and "🧵" in text
+
+
+def _block_text(block: dict) -> str:
+    if block["type"] in ("section", "header"):
+        return block["text"]["text"]
+    return "\n".join(e["text"] for e in block.get("elements", []))
 
 
 def test_block_kit_stays_within_limits_for_1741_municipalities(services):
@@ -334,10 +403,20 @@ def test_block_kit_stays_within_limits_for_1741_municipalities(services):
                 text += block["text"]["text"] + "\n"
             if block["type"] == "header":
                 assert len(block["text"]["text"]) <= 150
-    assert "🧵 続きはスレッドに" in json.dumps([b.to_dict() for b in messages[0].blocks], ensure_ascii=False)
+    assert "はスレッドに" in json.dumps([b.to_dict() for b in messages[0].blocks], ensure_ascii=False)
     assert "ほか30件" in text  # the tips beyond the first 50 are counted, not silently dropped
     for place in data.municipalities:  # every municipality is somewhere: a line, or the quiet list
         assert place.name in text
+
+
+def in_one_prefecture(connection) -> list[int]:
+    """Every municipality bulk-inserted so far joins 神奈川県; their ids."""
+    ids = connection.scalars(select(Municipality.id)).all()
+    prefecture = connection.execute(insert(Prefecture).values(name="神奈川県").returning(Prefecture.id)).scalar_one()
+    connection.execute(
+        insert(MunicipalityPrefecture), [{"municipality_id": i, "prefecture_id": prefecture} for i in ids]
+    )
+    return ids
 
 
 def test_send_puts_the_overflow_in_the_thread(services, fake_slack):
@@ -345,7 +424,7 @@ def test_send_puts_the_overflow_in_the_thread(services, fake_slack):
         connection.execute(
             insert(Municipality), [{"name": f"自治体{n:04d}", "code": f"{100000 + n}"} for n in range(1741)]
         )
-        ids = connection.scalars(select(Municipality.id)).all()
+        ids = in_one_prefecture(connection)
         connection.execute(
             insert(Member),
             [{"slack_team_id": "T1", "slack_user_id": f"U{i}", "municipality_id": i, "role": "learner"} for i in ids],
@@ -393,11 +472,16 @@ def test_sending_twice_posts_once_per_channel(services, fake_slack, seeded):
     assert [(r.channel, r.state) for r in first] == [("CSHARED", "posted"), ("CKAMA", "posted")]
     assert [(r.channel, r.state) for r in send(services)] == [("CSHARED", "skipped"), ("CKAMA", "skipped")]
     posts = fake_slack.of("chat.postMessage")
-    assert [p.args["channel"] for p in posts] == ["CSHARED", "CKAMA"]
-    shared, own = (json.dumps(blocks_of(p), ensure_ascii=False) for p in posts)
-    assert "今週の学び報告（2026-W48・11/23〜11/29）" in shared and "横須賀市" in shared and "葉山町" in shared
+    assert [(p.args["channel"], bool(p.args.get("thread_ts"))) for p in posts] == [
+        ("CSHARED", False),
+        ("CSHARED", True),  # each municipality's line, in the thread
+        ("CKAMA", False),
+    ]
+    shared, thread, own = (json.dumps(blocks_of(p), ensure_ascii=False) for p in posts)
+    assert "今週の学び報告（2026-W48・11/23〜11/29）" in shared and "葉山町" not in shared
+    assert "横須賀市" in thread and "葉山町" in thread
     assert "鎌倉市" in own and "横須賀市" not in own  # a municipality's channel gets its own slice
-    assert "全体" in own  # ...and the totals, for context
+    assert "神奈川県の今週" in own  # ...and the prefecture's week, for context
     recorded = runs(services)
     assert {c: (r.state, r.attempts, r.message_ts) for c, r in recorded.items()} == {
         r.channel: ("posted", 1, r.message_ts) for r in first
@@ -417,7 +501,7 @@ def test_a_failure_on_the_second_channel_is_completed_by_the_next_run(services, 
     assert [r.state for r in send(services)] == ["posted", "failed"]
     assert runs(services)["CKAMA"].state == "failed" and "internal_error" in runs(services)["CKAMA"].error
     assert [r.state for r in send(services)] == ["skipped", "posted"]
-    assert [p.args["channel"] for p in fake_slack.of("chat.postMessage")] == ["CSHARED", "CKAMA", "CKAMA"]
+    assert [p.args["channel"] for p in top_posts(fake_slack)] == ["CSHARED", "CKAMA", "CKAMA"]
     assert runs(services)["CKAMA"].attempts == 2 and runs(services)["CKAMA"].error is None
 
 
@@ -435,13 +519,13 @@ def test_channel_not_found_is_recorded_with_what_to_do(services, fake_slack, see
 def test_rate_limited_posts_are_retried(services, fake_slack, seeded):
     fake_slack.fail_next("chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "1"})
     assert [r.state for r in send(services)] == ["posted", "posted"]
-    assert [p.args["channel"] for p in fake_slack.of("chat.postMessage")] == ["CSHARED", "CSHARED", "CKAMA"]
+    assert [p.args["channel"] for p in top_posts(fake_slack)] == ["CSHARED", "CSHARED", "CKAMA"]
 
 
 def test_force_posts_again(services, fake_slack, seeded):
     send(services)
     assert [r.state for r in send(services, force=True)] == ["posted", "posted"]
-    assert len(fake_slack.of("chat.postMessage")) == 4
+    assert len(top_posts(fake_slack)) == 4
     assert {r.attempts for r in runs(services).values()} == {2}
 
 
@@ -463,7 +547,7 @@ def _many_municipalities(services) -> None:
     """1,741 municipalities with a completion each: the digest needs thread replies."""
     with services.db.engine.begin() as connection:
         connection.execute(insert(Municipality), [{"name": f"市{n:04d}", "code": f"{200000 + n}"} for n in range(1741)])
-        ids = connection.scalars(select(Municipality.id)).all()
+        ids = in_one_prefecture(connection)
         connection.execute(
             insert(Member), [{"slack_team_id": "T1", "slack_user_id": f"U{i}", "municipality_id": i} for i in ids]
         )
@@ -580,10 +664,14 @@ def test_a_slow_run_taken_over_stops_instead_of_posting_along(services):
         assert run(session, "2026-W48", "C1").state == "pending"
 
 
-def test_missing_digest_channel_is_a_clear_error(services):
+def test_missing_digest_channel_is_a_clear_error(services, fake_slack, municipality):
     broken = replace(services, settings=replace(services.settings, digest_channel=None))
-    with pytest.raises(ConfigError, match="DXBOT_DIGEST_CHANNEL"):
-        sender.send_digest(broken, lambda _: web_client(services.settings), W48)
+    [result] = sender.send_digest(broken, lambda _: web_client(services.settings), W48)
+    assert (result.prefecture, result.channel, result.state) == ("神奈川県", None, "failed")
+    assert "dxbot prefectures set 神奈川県 --channel" in result.error
+    with pytest.raises(ConfigError, match="神奈川県 has no shared channel"):
+        sender.require_shared_channels(broken)  # the clock refuses to start without it
+    assert not fake_slack.of("chat.postMessage")
 
 
 # --- the chart ------------------------------------------------------------------------------------
@@ -594,7 +682,7 @@ def test_chart_is_uploaded_in_the_thread_when_there_is_data(services, fake_slack
     complete = fake_slack.wait_for("files.completeUploadExternal")
     assert len(fake_slack.of("files.getUploadURLExternal")) == 1 and len(complete) == 1
     assert complete[0].args["channel_id"] == "CSHARED" and complete[0].args["thread_ts"] == shared.message_ts
-    assert "142018=横須賀市" in complete[0].args["initial_comment"]
+    assert "神奈川県の直近8週" in complete[0].args["initial_comment"]
     [upload] = fake_slack.of("upload")
     with Image.open(io.BytesIO(upload.args["content"])) as png:  # a real PNG, its size what the chart draws
         assert (png.format, png.size) == ("PNG", sender.CHART_SIZE)
@@ -613,28 +701,14 @@ def test_a_broken_chart_never_blocks_the_post(services, fake_slack, seeded, monk
     assert fake_slack.of("files.getUploadURLExternal") == []
 
 
-def test_weekly_chart_labels_are_ascii(services, seeded):
+def test_the_chart_compares_the_prefectures_weeks():
     weeks = [W48.shift(n - 7) for n in range(8)]
-    data = data_for(services)
-    png, legend = sender.weekly_chart(
-        {m.id: [0] * 7 + [m.completions] for m in data.municipalities}, data.municipalities, weeks
-    )
-    assert legend == "142018=横須賀市、142000=鎌倉市"
+    png = sender.weekly_chart([3, 0, 5, 8, 13, 21, 34, 55], weeks)
     with Image.open(io.BytesIO(png)) as image:
         assert image.format == "PNG" and image.size == sender.CHART_SIZE
         colours = {colour for _, colour in image.convert("RGB").getcolors(1 << 16)}
-    assert {(31, 119, 180), (255, 127, 14)} <= colours  # both municipalities' bars are drawn
-    assert sender.weekly_chart({}, data.municipalities, weeks) is None
-
-
-def test_weekly_chart_puts_the_rest_in_others():
-    weeks = [W48.shift(n - 7) for n in range(8)]
-    places = _big_digest().municipalities[:12]  # codes 100000…100011; 100000 has no completions at all
-    png, legend = sender.weekly_chart({n: [n] * 8 for n in range(12)}, places, weeks)
-    assert legend.count("=") == sender.CHART_TOP and "100001=" not in legend  # the smallest is "others"
-    with Image.open(io.BytesIO(png)) as image:
-        colours = {colour for _, colour in image.convert("RGB").getcolors(1 << 16)}
-    assert (200, 200, 200) in colours  # OTHERS_COLOUR
+    assert {(31, 119, 180), (166, 200, 228)} <= colours  # the week reported, and the weeks before it
+    assert sender.weekly_chart([0] * 8, weeks) is None
 
 
 # --- the CLI --------------------------------------------------------------------------------------
@@ -664,7 +738,7 @@ def test_cli_preview_json(services, seeded, dxbot_cli):
     assert {s["member_name"] for s in data["shares"]} == {"山田", None}
 
 
-def test_cli_preview_text_defaults_to_this_week(services, dxbot_cli):
+def test_cli_preview_text_defaults_to_this_week(services, municipality, dxbot_cli):
     result = CliRunner().invoke(dxbot_cli.cli, ["digest", "preview"])
     assert result.exit_code == 0, result.output
     assert Week.containing(datetime.now(UTC), TOKYO).label in result.output
@@ -689,6 +763,6 @@ def test_licences_in_use_are_shown_against_those_allocated(services, seeded):
         assert repo.active_members(session, yokosuka.id, end - timedelta(days=30)) == 2
     data = data_for(services)
     assert (by_name(data)["横須賀市"].licences_used, by_name(data)["横須賀市"].licences) == (2, 20)
-    lines = plain_text(data, services.knowledge, detailed=True).splitlines()
+    lines = plain_text(data, services.knowledge, own=True).splitlines()
     assert any("横須賀市" in line and "ライセンス 2/20 利用中" in line for line in lines)
     assert not any("鎌倉市" in line and "ライセンス" in line for line in lines)

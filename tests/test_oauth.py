@@ -22,7 +22,7 @@ from bot.app import BOT_SCOPES, digest_client
 from bot.jobs import Workspace
 from bot.services import Services, build_services
 from bot.settings import Settings
-from db import repo, workspaces
+from db import prefectures, repo, workspaces
 from knowledge.messages import t
 from tests.cli_helpers import dxbot
 from tests.conftest import SIGNING_SECRET, make_settings, serving
@@ -163,11 +163,19 @@ def test_tokens_revoked_for_the_bot_removes_the_installation(oauth_url, oauth_se
 def test_the_digest_posts_with_the_shared_channels_workspace_token(oauth_url, oauth_services, fake_slack):
     install(oauth_url, fake_slack, KAMAKURA, "鎌倉市役所")
     install(oauth_url, fake_slack, YOKOSUKA, "横須賀市役所")  # DXBOT_DIGEST_TEAM
+    with oauth_services.db.scope() as session:  # 神奈川県 posts as DXBOT_DIGEST_TEAM; 群馬県 as its own workspace
+        repo.add_municipality(session, "横須賀市", "神奈川県", "142018")
+        repo.add_municipality(session, "前橋市", "群馬県", "102016")
+        gunma = prefectures.prefecture_named(session, "群馬県")
+        gunma.shared_channel_id, gunma.slack_team_id = "CGUNMA", KAMAKURA
     week = sender.Week.containing(oauth_services.now(), oauth_services.settings.tz).shift(-1)
-    [result] = sender.send_digest(oauth_services, partial(digest_client, oauth_services), week)
-    assert result.state == "posted", result.error
-    tokens = {call.headers["Authorization"] for call in fake_slack.of("chat.postMessage")}
-    assert tokens == {f"Bearer {token_of(fake_slack, YOKOSUKA)}"}
+    results = sender.send_digest(oauth_services, partial(digest_client, oauth_services), week)
+    assert [(r.prefecture, r.state) for r in results] == [("神奈川県", "posted"), ("群馬県", "posted")], results
+    tokens = {call.args["channel"]: call.headers["Authorization"] for call in fake_slack.of("chat.postMessage")}
+    assert tokens == {
+        "CSHARED": f"Bearer {token_of(fake_slack, YOKOSUKA)}",
+        "CGUNMA": f"Bearer {token_of(fake_slack, KAMAKURA)}",
+    }
 
 
 def test_the_migrated_tables_are_the_ones_slack_sdks_stores_use(oauth_services):

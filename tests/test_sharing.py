@@ -119,7 +119,7 @@ def test_digest_preview_for_a_coordinator(slack, fake_slack, services, municipal
     preview = fake_slack.reply(4)
     text = fake_slack.reply_text(4)
     assert preview["response_type"] == "ephemeral" and preview["replace_original"] and len(preview["blocks"]) <= 50
-    assert "今週の学び報告" in text and "プレビュー" in text and "横須賀市" in text and "修了1件" in text
+    assert "今週の学び報告" in text and "プレビュー" in text and "神奈川県の今週" in text and "修了 *1件*" in text
     assert fake_slack.of("chat.postMessage") == []  # nothing is posted
 
 
