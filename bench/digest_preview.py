@@ -1,5 +1,5 @@
 """How long the weekly digest preview takes at full scale: 1,741 municipalities, ~50 members each, 1,000,000
-completions over 12 weeks. Prints the time and its ratio to a baseline run in the same process on a tenth of
+completions over 12 weeks, all in one prefecture (the largest a tenant can be). Prints the time and its ratio to a baseline run in the same process on a tenth of
 the completions (linear scaling would be 10×; the grouped queries should do better).
 
     python -m bench.digest_preview [--database-url URL] [--completions N]
@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, func, insert, select, text
 
 from bot.settings import Settings
-from db import migrate, repo
+from db import migrate, prefectures, repo
 from db.digest import Week, digest_data
-from db.models import Completion, Member, Municipality
+from db.models import Completion, Member, Municipality, MunicipalityPrefecture, Prefecture
 from db.session import Database
 from handlers.digest_blocks import digest_messages
 from knowledge import kb
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     def preview() -> None:
         with database.scope() as session:
-            digest_messages(digest_data(session, WEEK, tz), knowledge)
+            digest_messages(digest_data(session, WEEK, tz, prefectures.tenants(session)[0]), knowledge)
 
     _seed(database, sorted(rows[:tenth], key=RECORDED))
     baseline = _timed(preview)
@@ -108,9 +108,13 @@ def _seed_people(database: Database, rng: random.Random, start: datetime, span: 
     with database.engine.begin() as connection:
         connection.execute(
             insert(Municipality),
-            [{"name": f"自治体{n:04d}", "code": f"{100000 + n}", "prefecture": "県"} for n in range(MUNICIPALITIES)],
+            [{"name": f"自治体{n:04d}", "code": f"{100000 + n}"} for n in range(MUNICIPALITIES)],
         )
         ids = connection.scalars(select(Municipality.id).order_by(Municipality.id)).all()
+        prefecture = connection.execute(insert(Prefecture).values(name="全国").returning(Prefecture.id)).scalar_one()
+        connection.execute(
+            insert(MunicipalityPrefecture), [{"municipality_id": i, "prefecture_id": prefecture} for i in ids]
+        )
         connection.execute(
             insert(Member),
             [

@@ -76,9 +76,9 @@ def digest_messages(
     else:
         first, rest = _blocks_of(_top_parts(data, knowledge, lead)), _paginate(_blocks_of(_thread_parts(data)))
         rest = [page for page in rest if page]
-    if rest:
+    if rest:  # the pointer to the thread goes above the shared post's footer
         note = "digest_continued_own" if own else "digest_continued" if threaded else "digest_continued_when_posted"
-        first.append(context(t(note, count=len(rest))))
+        first.insert(len(first) if own else len(first) - 1, context(t(note, count=len(rest))))
     messages = [DigestMessage(text=clip(_fallback(first)), blocks=tuple(first))]
     for n, page in enumerate(rest, start=2):
         title = t("digest_continuation", week=data.week, n=n, total=len(rest) + 1)
