@@ -73,22 +73,23 @@ def workspace_client(services: Services) -> Callable[[Workspace], WebClient]:
     return lambda workspace: web_client(settings, installations.token(workspace))
 
 
-def digest_client(services: Services, tenant: Tenant | None = None) -> WebClient:
-    """The weekly digest posts as the workspace of the shared channel: in OAuth mode the installation of the
-    prefecture's workspace (`dxbot prefectures set NAME --team T…`), else DXBOT_DIGEST_TEAM's."""
+def digest_client(services: Services, tenant: Tenant | None = None, team: str | None = None) -> WebClient:
+    """The client the weekly digest posts with. In OAuth mode: the installation of `team` (a municipality's own
+    channel, in its own workspace), else of the prefecture's workspace (`dxbot prefectures set NAME --team T…`),
+    else DXBOT_DIGEST_TEAM's; otherwise SLACK_BOT_TOKEN's."""
     settings, installations = services.settings, services.installations
     if installations is None:
         return web_client(settings)
-    team = tenant.slack_team_id if tenant is not None and tenant.slack_team_id else None
+    team = team or (tenant.slack_team_id if tenant is not None else None)
+    setting = f"{tenant.name}'s workspace" if tenant is not None and tenant.slack_team_id else "the workspace"
     if team is None:
         settings.require_bot_tokens(digest=True)
-        team = settings.digest_team
+        team, setting = settings.digest_team, "DXBOT_DIGEST_TEAM"
     try:
         return web_client(settings, installations.team_token(team))
     except NotInstalled as exc:
-        setting = f"{tenant.name}'s --team" if tenant is not None and tenant.slack_team_id else "DXBOT_DIGEST_TEAM"
         raise ConfigError(
-            f"{setting}={team} has no installation of dxbot: install it there "
+            f"{setting} {team} has no installation of dxbot: install it there "
             "(/slack/install), or name a workspace `dxbot installations list` shows."
         ) from exc
 

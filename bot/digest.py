@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.services import Services
 from bot.settings import ConfigError, Settings
-from db import digest, prefectures
+from db import digest, ledger, prefectures
 from db.digest import DigestData, Week
 from db.prefectures import Tenant
 from handlers.blocks import as_dicts, escape
@@ -49,9 +49,12 @@ class _Target:
     data: DigestData
     shared: bool  # the shared channel: everything and the chart; otherwise a municipality's own slice
     tenant: Tenant
+    team: str | None = None  # a municipality's own channel: the workspace it is in, when known
 
 
-ClientFor = Callable[[Tenant], WebClient]
+# The client to post a prefecture's digest with, in the workspace given (a municipality's own channel) or the
+# prefecture's: bot.app.digest_client in production.
+ClientFor = Callable[[Tenant, str | None], WebClient]
 
 
 def load(services: Services, week: Week, tenant: Tenant) -> DigestData:
@@ -91,13 +94,12 @@ def send_digest(
             results.append(RunResult(tenant.name, None, "failed", error=error))
             continue
         try:
-            client = client_for(tenant)
-            targets = _targets(load(services, week, tenant), shared, tenant)
-        except Exception as exc:  # e.g. its workspace uninstalled dxbot, or the database failed
+            targets = _targets(services, week, shared, tenant)
+        except Exception as exc:  # e.g. the database failed
             log.exception("digest %s of %s stopped", week.label, tenant.name)
             results.append(RunResult(tenant.name, shared, "failed", error=f"{type(exc).__name__}: {exc}"))
             continue
-        results += [_send(services, client, week, target, force) for target in targets]
+        results += [_send(services, client_for, week, target, force) for target in targets]
     return results
 
 
@@ -119,12 +121,16 @@ def require_shared_channels(services: Services) -> None:
         raise ConfigError(" ".join(t("digest_error_no_shared_channel", "en", prefecture=name) for name in missing))
 
 
-def _targets(data: DigestData, shared: str, tenant: Tenant) -> list[_Target]:
-    own: dict[str, set[int]] = {}
-    for place in data.municipalities:
-        if place.digest_channel_id and place.digest_channel_id != shared:
-            own.setdefault(place.digest_channel_id, set()).add(place.id)
-    slices = [_Target(c, data.only(ids), shared=False, tenant=tenant) for c, ids in own.items()]
+def _targets(services: Services, week: Week, shared: str, tenant: Tenant) -> list[_Target]:
+    """The shared channel, then each municipality's own channel with its slice and its workspace."""
+    own: dict[str, list[int]] = {}
+    with services.db.scope(read_only=True) as session:
+        data = digest.digest_data(session, week, services.settings.tz, tenant)
+        for place in data.municipalities:
+            if place.digest_channel_id and place.digest_channel_id != shared:
+                own.setdefault(place.digest_channel_id, []).append(place.id)
+        teams = ledger.municipality_teams(session, [ids[0] for ids in own.values()])
+    slices = [_Target(c, data.only(ids), False, tenant, teams.get(ids[0])) for c, ids in own.items()]
     return [_Target(shared, data, shared=True, tenant=tenant), *slices]
 
 
@@ -132,9 +138,10 @@ class _TakenOver(Exception):
     """Another run took this digest over (this one looked crashed): stop without touching its thread."""
 
 
-def _send(services: Services, client: WebClient, week: Week, target: _Target, force: bool) -> RunResult:
+def _send(services: Services, client_for: ClientFor, week: Week, target: _Target, force: bool) -> RunResult:
     channel = target.channel
     try:
+        client = client_for(target.tenant, target.team)  # e.g. its workspace uninstalled dxbot: this channel fails
         with services.db.scope() as session:  # committed before posting: a second scheduler sees the claim
             claim = digest.claim_run(session, week.label, channel, services.now(), force=force)
         if claim is None:

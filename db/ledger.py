@@ -135,6 +135,12 @@ def municipality_team(session: Session, municipality: Municipality) -> str | Non
     return teams[0] if len(teams) == 1 else None
 
 
+def municipality_teams(session: Session, municipality_ids: Iterable[int]) -> dict[int, str | None]:
+    """municipality_team of each municipality named, by id."""
+    found = session.scalars(select(Municipality).where(Municipality.id.in_(list(municipality_ids))))
+    return {municipality.id: municipality_team(session, municipality) for municipality in found}
+
+
 def plan_import(session: Session, municipality_id: int, incoming: Sequence[Incoming]) -> ImportPlan:
     """What importing `incoming` would do, read in a few queries; nothing is written."""
     plan = ImportPlan()

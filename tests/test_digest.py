@@ -439,7 +439,7 @@ def test_send_puts_the_overflow_in_the_thread(services, fake_slack):
                 if p % 5
             ],
         )
-    results = sender.send_digest(services, lambda _: web_client(services.settings), W48)
+    results = sender.send_digest(services, lambda *_: web_client(services.settings), W48)
     assert [r.state for r in results] == ["posted"]
     posts = fake_slack.of("chat.postMessage")
     assert len(posts) > 1 and "thread_ts" not in posts[0].args
@@ -454,7 +454,7 @@ def test_send_puts_the_overflow_in_the_thread(services, fake_slack):
 
 
 def send(services, week: Week = W48, **options):
-    return sender.send_digest(services, lambda _: web_client(services.settings), week, **options)
+    return sender.send_digest(services, lambda *_: web_client(services.settings), week, **options)
 
 
 def runs_of(services, label: str) -> list[DigestRun]:
@@ -666,7 +666,7 @@ def test_a_slow_run_taken_over_stops_instead_of_posting_along(services):
 
 def test_missing_digest_channel_is_a_clear_error(services, fake_slack, municipality):
     broken = replace(services, settings=replace(services.settings, digest_channel=None))
-    [result] = sender.send_digest(broken, lambda _: web_client(services.settings), W48)
+    [result] = sender.send_digest(broken, lambda *_: web_client(services.settings), W48)
     assert (result.prefecture, result.channel, result.state) == ("神奈川県", None, "failed")
     assert "dxbot prefectures set 神奈川県 --channel" in result.error
     with pytest.raises(ConfigError, match="神奈川県 has no shared channel"):

@@ -72,7 +72,7 @@ def other(prefecture: str) -> str:
 
 
 def test_each_shared_channel_gets_only_its_own(two_prefectures, fake_slack):
-    results = sender.send_digest(two_prefectures, lambda _: web_client(two_prefectures.settings), W48)
+    results = sender.send_digest(two_prefectures, lambda *_: web_client(two_prefectures.settings), W48)
     assert {(r.prefecture, r.channel, r.state) for r in results} == {
         ("神奈川県", "CKANAGAWA", "posted"),
         ("神奈川県", "COWN神奈", "posted"),

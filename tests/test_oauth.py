@@ -165,15 +165,22 @@ def test_the_digest_posts_with_the_shared_channels_workspace_token(oauth_url, oa
     install(oauth_url, fake_slack, YOKOSUKA, "横須賀市役所")  # DXBOT_DIGEST_TEAM
     with oauth_services.db.scope() as session:  # 神奈川県 posts as DXBOT_DIGEST_TEAM; 群馬県 as its own workspace
         repo.add_municipality(session, "横須賀市", "神奈川県", "142018")
+        kamakura = repo.add_municipality(session, "鎌倉市", "神奈川県", "142042")  # its own channel, in its workspace
+        kamakura.digest_channel_id, kamakura.slack_team_id = "CKAMAKURA", KAMAKURA
         repo.add_municipality(session, "前橋市", "群馬県", "102016")
         gunma = prefectures.prefecture_named(session, "群馬県")
         gunma.shared_channel_id, gunma.slack_team_id = "CGUNMA", KAMAKURA
     week = sender.Week.containing(oauth_services.now(), oauth_services.settings.tz).shift(-1)
     results = sender.send_digest(oauth_services, partial(digest_client, oauth_services), week)
-    assert [(r.prefecture, r.state) for r in results] == [("神奈川県", "posted"), ("群馬県", "posted")], results
+    assert [(r.prefecture, r.channel, r.state) for r in results] == [
+        ("神奈川県", "CSHARED", "posted"),
+        ("神奈川県", "CKAMAKURA", "posted"),
+        ("群馬県", "CGUNMA", "posted"),
+    ], results
     tokens = {call.args["channel"]: call.headers["Authorization"] for call in fake_slack.of("chat.postMessage")}
     assert tokens == {
         "CSHARED": f"Bearer {token_of(fake_slack, YOKOSUKA)}",
+        "CKAMAKURA": f"Bearer {token_of(fake_slack, KAMAKURA)}",
         "CGUNMA": f"Bearer {token_of(fake_slack, KAMAKURA)}",
     }
 

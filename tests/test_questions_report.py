@@ -279,7 +279,7 @@ def test_the_digest_quotes_the_top_unanswered_for_coordinators(services, fake_sl
         assert name not in text  # who asked, or where, is never said
 
     [result] = [
-        r for r in sender.send_digest(services, lambda _: web_client(services.settings), W48) if r.channel == "CSHARED"
+        r for r in sender.send_digest(services, lambda *_: web_client(services.settings), W48) if r.channel == "CSHARED"
     ]
     assert result.state == "posted"
     blocks = fake_slack.of("chat.postMessage")[0].args["blocks"]
