@@ -246,7 +246,7 @@ def digest_data(session: Session, week: Week, tz: ZoneInfo, tenant: Tenant) -> D
     _member_figures(session, figures, places, start, end)
     _path_figures(session, figures, places, start, end)
     _share_counts(session, figures, places, start, end)
-    _licence_figures(session, figures, places, end)
+    _licence_figures(session, figures, places, end, pooled=tenant.licences is not None)
     tops, top_overall = _top_courses(session, places, start, end)
     before = _completions_before(session, places, start)
     weeks = [
@@ -368,10 +368,14 @@ def _path_figures(session: Session, figures: _Figures, places: Select, start: da
         figures.put(municipality_id, path_done=int(done), path_finished=int(this_week))
 
 
-def _licence_figures(session: Session, figures: _Figures, places: Select, end: datetime) -> None:
-    """Licences in use at the week's end, in one query for every municipality that has licences allocated (only
-    they show it): repo.active_members' count."""
-    allocated = select(Municipality.id).where(Municipality.licences.is_not(None), Municipality.id.in_(places))
+def _licence_figures(session: Session, figures: _Figures, places: Select, end: datetime, *, pooled: bool) -> None:
+    """Licences in use at the week's end (repo.active_members' count), in one query for every municipality that
+    has licences allocated, or for all when the prefecture holds a pool: a 30-day scan only where it is shown."""
+    allocated = (
+        places
+        if pooled
+        else select(Municipality.id).where(Municipality.licences.is_not(None), Municipality.id.in_(places))
+    )
     rows = session.execute(
         select(Completion.municipality_id, func.count(distinct(Completion.member_id)))
         .where(_in_week(Completion.completed_at, end - LICENCE_WINDOW, end), Completion.municipality_id.in_(allocated))
@@ -473,15 +477,11 @@ def _totals(
     previous, start, end = bounds
     this_week = Completion.completed_at >= start
     # Counted once overall: a member who moved municipality mid-week appears in both places' figures.
-    learners, last_week_learners, licences_used = session.execute(
+    learners, last_week_learners = session.execute(
         select(
             func.count(distinct(case((this_week, Completion.member_id)))),
-            func.count(distinct(case((_in_week(Completion.completed_at, previous, start), Completion.member_id)))),
-            func.count(distinct(case((Completion.completed_at >= end - LICENCE_WINDOW, Completion.member_id)))),
-        ).where(
-            _in_week(Completion.completed_at, min(previous, end - LICENCE_WINDOW), end),
-            Completion.municipality_id.in_(ids),
-        )
+            func.count(distinct(case((Completion.completed_at < start, Completion.member_id)))),
+        ).where(_in_week(Completion.completed_at, previous, end), Completion.municipality_id.in_(ids))
     ).one()
     allocated = [m.licences for m in places if m.licences]
     return Totals(
@@ -498,7 +498,7 @@ def _totals(
         last_week_learners=int(last_week_learners or 0),
         members=sum(m.members for m in places),
         licences=tenant.licences or (sum(allocated) if allocated else None),
-        licences_used=int(licences_used or 0),
+        licences_used=sum(m.licences_used for m in places if tenant.licences or m.licences),
     )
 
 
