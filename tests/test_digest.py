@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from bot import digest as sender
 from bot.app import web_client
 from bot.settings import ConfigError
-from db import repo
+from db import prefectures, repo
 from db.digest import (
     TOP_MOVERS,
     CourseCount,
@@ -193,7 +193,6 @@ def test_week_figures_are_exact(services, seeded):
         ),
         last_week_learners=1,
         members=6,
-        licences_used=5,  # active in the 30 days before the week's end; shown only with licences allocated
     )
 
 
@@ -766,3 +765,14 @@ def test_licences_in_use_are_shown_against_those_allocated(services, seeded):
     lines = plain_text(data, services.knowledge, own=True).splitlines()
     assert any("横須賀市" in line and "ライセンス 2/20 利用中" in line for line in lines)
     assert not any("鎌倉市" in line and "ライセンス" in line for line in lines)
+    assert (data.totals.licences, data.totals.licences_used) == (20, 2)  # only 横須賀市 has licences allocated
+
+
+def test_the_shared_post_shows_participation_against_the_prefectures_pool(services, seeded):
+    with services.db.scope() as session:
+        prefectures.prefecture_named(session, "神奈川県").licences = 40
+    data = data_for(services)
+    assert (data.totals.licences, data.totals.licences_used, data.totals.members) == (40, 5, 6)
+    top = digest_messages(data, services.knowledge)[0].text
+    assert "メンバーの *67%* が今週学習（4/6人）" in top and "ライセンス *12%* 利用中（5/40・直近30日）" in top
+    assert "修了 *5件*（先週比 +4）・学習 *22.5時間*（先週比 +22.5）・学んだ人 *4人*（先週比 +3）" in top
