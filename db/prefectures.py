@@ -46,7 +46,7 @@ class Tenant:
 
 
 def tenants(session: Session) -> list[Tenant]:
-    return [Tenant.of(p) for p in session.scalars(select(Prefecture).order_by(Prefecture.name))]
+    return [Tenant.of(p) for p in session.scalars(select(Prefecture).order_by(Prefecture.id))]  # as added
 
 
 def prefecture_named(session: Session, name: str) -> Prefecture | None:

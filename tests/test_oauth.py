@@ -170,13 +170,18 @@ def test_the_digest_posts_with_the_shared_channels_workspace_token(oauth_url, oa
         repo.add_municipality(session, "前橋市", "群馬県", "102016")
         gunma = prefectures.prefecture_named(session, "群馬県")
         gunma.shared_channel_id, gunma.slack_team_id = "CGUNMA", KAMAKURA
+        repo.add_municipality(session, "甲府市", "山梨県", "192015")  # its workspace never installed dxbot
+        yamanashi = prefectures.prefecture_named(session, "山梨県")
+        yamanashi.shared_channel_id, yamanashi.slack_team_id = "CYAMANASHI", "T0NOTHERE"
     week = sender.Week.containing(oauth_services.now(), oauth_services.settings.tz).shift(-1)
     results = sender.send_digest(oauth_services, partial(digest_client, oauth_services), week)
     assert [(r.prefecture, r.channel, r.state) for r in results] == [
         ("神奈川県", "CSHARED", "posted"),
         ("神奈川県", "CKAMAKURA", "posted"),
         ("群馬県", "CGUNMA", "posted"),
+        ("山梨県", "CYAMANASHI", "failed"),  # the others still get theirs
     ], results
+    assert "山梨県's workspace T0NOTHERE has no installation of dxbot" in results[-1].error
     tokens = {call.args["channel"]: call.headers["Authorization"] for call in fake_slack.of("chat.postMessage")}
     assert tokens == {
         "CSHARED": f"Bearer {token_of(fake_slack, YOKOSUKA)}",
