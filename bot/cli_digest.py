@@ -97,7 +97,7 @@ def preview(
         raise UserError("no prefecture yet: add one with `dxbot prefectures add NAME` (or a municipality)")
     data = load(built, chosen, tenants[0])
     if as_json:
-        print_json({"prefecture": tenants[0].name, **asdict(data, dict_factory=_jsonable)})
+        print_json(asdict(data, dict_factory=_jsonable))
     else:
         from handlers.digest_blocks import plain_text
 

@@ -68,7 +68,7 @@ def test_listings_as_json_on_a_real_database(tmp_path):
     assert places == [
         {
             "name": "横須賀市",
-            "prefecture": None,
+            "prefecture": "default",  # added without --prefecture before there was any
             "reading": "よこすかし",
             "code": "142018",
             "channel": None,
