@@ -147,9 +147,11 @@ def scheduler(
     weeks: Annotated[int, typer.Option("--weeks", min=1, max=60, help="with --dry-run: how far ahead")] = 4,
     as_json: JsonFlag = False,
 ) -> None:
-    """Run the clock: last week's digest at DXBOT_DIGEST_CRON (default Monday 09:00) and the nudges at
-    DXBOT_NUDGE_CRON (default Wednesday 10:00) in DXBOT_TZ, each moved to the next business day off weekends,
-    holidays and DXBOT_CLOSED_DAYS (unless DXBOT_HOLIDAYS=none). With --dry-run, only list the runs ahead."""
+    """Run the clock: last week's digest of each prefecture at its slot (`dxbot prefectures set NAME
+    --digest-cron …`, else DXBOT_DIGEST_CRON, default Monday 09:00) and the nudges at DXBOT_NUDGE_CRON (default
+    Wednesday 10:00) in DXBOT_TZ, each moved to the next business day off weekends, holidays and DXBOT_CLOSED_DAYS
+    (unless DXBOT_HOLIDAYS=none). Slots changed while it runs are picked up within ten minutes. With --dry-run,
+    only list the runs ahead, each digest run with the prefectures it sends."""
     if not dry_run:
         if start is not None or as_json:
             raise UserError("--from and --json list the runs ahead: add --dry-run (the clock itself prints logs)")
@@ -159,11 +161,18 @@ def scheduler(
         return
     from datetime import timedelta
 
+    from bot.digest import all_tenants
     from bot.scheduler import planned_runs
 
     settings = load_settings()
     begin = _moment(start, settings)
-    planned = planned_runs(settings, begin, begin + timedelta(weeks=weeks))
+    tenants = all_tenants(load_services())
+    planned = planned_runs(settings, tenants, begin, begin + timedelta(weeks=weeks))
+    if not tenants:
+        typer.echo(
+            "note: no prefecture yet: the digest runs send none until one is added (`dxbot prefectures add NAME`)",
+            err=True,
+        )
     if as_json:
         print_json({"from": begin.isoformat(), "tz": settings.tz_name, "runs": [p.as_json() for p in planned]})
         return

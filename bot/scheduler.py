@@ -1,36 +1,44 @@
-"""`dxbot scheduler`: the clock process. At DXBOT_DIGEST_CRON (default Monday 09:00) in DXBOT_TZ it sends the
-digest of the ISO week that just ended; at DXBOT_NUDGE_CRON (default Wednesday 10:00) the week's nudges. A slot on
-a weekend, a holiday or a closed day (knowledge/calendar.py) runs on the next business day at the same time, and
-still sends the week before its slot (Monday 11-23 is 勤労感謝の日: Tuesday's run sends the week that ended on
-Sunday). Sending is idempotent per (week, channel), so a run missed while the process was down is caught up once
-when it comes back, and a run that already happened is never repeated."""
+"""`dxbot scheduler`: the clock process. At each prefecture's slot in DXBOT_TZ (its `digest_cron`, else
+DXBOT_DIGEST_CRON, default Monday 09:00) it sends that prefecture's digest of the ISO week that just ended: one job
+per slot, for the prefectures that share it, kept in step with the prefectures table every SYNC_INTERVAL. At
+DXBOT_NUDGE_CRON (default Wednesday 10:00) it sends the week's nudges. A slot on a weekend, a holiday or a closed
+day (knowledge/calendar.py) runs on the next business day at the same time, and still sends the week before its
+slot (Monday 11-23 is 勤労感謝の日: Tuesday's run sends the week that ended on Sunday). Sending is idempotent per
+(week, channel), so a run missed while the process was down is caught up once when it comes back, and a run that
+already happened is never repeated."""
 
 from __future__ import annotations
 
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
+from apscheduler.job import Job
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import digest_client, workspace_client
-from bot.digest import require_shared_channels, send_digest
+from bot.digest import all_tenants, require_shared_channels, send_digest
 from bot.nudges import send_nudges
 from bot.services import Services
 from bot.settings import ConfigError, Settings
 from db import jobs, repo
 from db.digest import Week
+from db.prefectures import Tenant
 from knowledge.calendar import BusinessCalendar, Moved, runs
 
 log = logging.getLogger(__name__)
 
-JOB_ID = "weekly_digest"
+JOB_ID = "weekly_digest"  # the digest job at DXBOT_DIGEST_CRON; another slot's is "weekly_digest:30 8 * * tue"
+SYNC_JOB_ID = "sync_digest_slots"
+SYNC_INTERVAL = timedelta(minutes=10)  # how soon a prefecture's new or changed slot is honoured
 NUDGE_JOB_ID = "weekly_nudges"
 HOUSEKEEPING_JOB_ID = "forget_old_events"
 EVENT_MEMORY = timedelta(days=1)  # Slack retries a delivery for minutes, not days
@@ -72,11 +80,13 @@ class BusinessDayTrigger(BaseTrigger):
 
 @dataclass(frozen=True)
 class PlannedRun:
-    """One run `dxbot scheduler --dry-run` lists: when, which slots it stands for, and why it moved."""
+    """One run `dxbot scheduler --dry-run` lists: when, which slots it stands for, why it moved, and (a digest's)
+    which prefectures it sends."""
 
     job: str  # digest | nudges
     at: datetime
     slots: list[Moved]
+    prefectures: tuple[str, ...] = ()
 
     @property
     def weeks(self) -> list[str]:
@@ -97,32 +107,88 @@ class PlannedRun:
             "slots": [m.slot.isoformat() for m in self.slots],
             "moved": any(m.moved for m in self.slots),
             "reason": self.reason,
-            **({"weeks": self.weeks} if self.job == "digest" else {}),
+            **({"weeks": self.weeks, "prefectures": list(self.prefectures)} if self.job == "digest" else {}),
         }
 
     def describe(self) -> str:
-        what = f"the digest of {', '.join(self.weeks)}" if self.job == "digest" else "the nudges"
+        """'2026-11-24T09:00:00+09:00, the digest of 2026-W47 for 神奈川県, 群馬県 (moved: 2026-11-23 is 勤労感謝の日 …)'"""
+        what = "the nudges"
+        if self.job == "digest":
+            what = f"the digest of {', '.join(self.weeks)}" + (
+                f" for {', '.join(self.prefectures)}" if self.prefectures else ""
+            )
         return f"{self.at.isoformat()}, {what}" + (f" (moved: {self.reason})" if self.reason else "")
 
 
+@dataclass(frozen=True)
+class Slot:
+    """One digest job: a crontab line, its trigger, and the prefectures whose digest runs then (as last read)."""
+
+    cron: str
+    trigger: BusinessDayTrigger
+    prefectures: tuple[str, ...]
+
+    def job_id(self, settings: Settings) -> str:
+        """JOB_ID for DXBOT_DIGEST_CRON's slot, so that a deployment with one slot keeps its job."""
+        return JOB_ID if self.cron == _line(settings.digest_cron) else f"{JOB_ID}:{self.cron}"
+
+    @property
+    def job_name(self) -> str:
+        return f"weekly digest: {', '.join(self.prefectures) or 'no prefecture yet'}"
+
+
+def digest_slots(settings: Settings, tenants: Sequence[Tenant]) -> tuple[list[Slot], list[str]]:
+    """The slots of the prefectures' digests, and what is wrong with any whose crontab line is not one (it has no
+    slot). With no prefecture yet, DXBOT_DIGEST_CRON's slot, sending none: the clock's schedule does not wait."""
+    if not tenants:
+        return [Slot(_line(settings.digest_cron), digest_trigger(settings), ())], []
+    shared: dict[str, list[str]] = {}
+    triggers: dict[str, BusinessDayTrigger] = {}
+    problems = []
+    for tenant in tenants:
+        line = slot_of(settings, tenant)
+        try:
+            if line not in triggers:
+                triggers[line] = _trigger(_cron_source(tenant), line, settings)
+        except ConfigError as exc:
+            problems.append(str(exc))
+            continue
+        shared.setdefault(line, []).append(tenant.name)
+    return [Slot(line, triggers[line], tuple(names)) for line, names in shared.items()], list(dict.fromkeys(problems))
+
+
+def slot_of(settings: Settings, tenant: Tenant) -> str:
+    """The crontab line of the prefecture's digest: its own, else DXBOT_DIGEST_CRON."""
+    return _line(tenant.digest_cron or settings.digest_cron)
+
+
+def _line(cron: str) -> str:
+    """A crontab line with single spaces: '0  9 * * mon' and '0 9 * * mon' are one slot."""
+    return " ".join(cron.split())
+
+
+def _cron_source(tenant: Tenant) -> str:
+    return f"{tenant.name}'s digest_cron" if tenant.digest_cron else "DXBOT_DIGEST_CRON"
+
+
 def build_scheduler(services: Services) -> BlockingScheduler:
-    """The scheduler with its jobs, not started. A digest run missed within CATCH_UP is due at once."""
+    """The scheduler with its jobs, not started: a digest job per slot, the job that keeps them in step, the
+    nudges and housekeeping. A prefecture whose crontab line is wrong fails the start, naming it."""
     settings = services.settings
-    trigger = digest_trigger(settings)
+    slots, problems = digest_slots(settings, all_tenants(services))
+    if problems:
+        raise ConfigError(" ".join(problems))
     scheduler = BlockingScheduler(timezone=settings.tz)
-    missed = missed_run(trigger, services.now().astimezone(settings.tz))
-    if missed:
-        log.info("checking the digest run of %s now (channels that have it are skipped)", missed.isoformat())
+    for slot in slots:
+        _add_digest_job(services, scheduler, slot)
     scheduler.add_job(
-        send_last_week,
-        trigger,
-        args=(services, trigger),
-        id=JOB_ID,
-        name="weekly digest",
+        sync_digest_jobs,
+        IntervalTrigger(seconds=int(SYNC_INTERVAL.total_seconds()), timezone=settings.tz),
+        args=(services, scheduler),
+        id=SYNC_JOB_ID,
+        name="digest slots from the prefectures",
         coalesce=True,
         max_instances=1,
-        misfire_grace_time=int(CATCH_UP.total_seconds()),
-        **({"next_run_time": missed} if missed else {}),
     )
     scheduler.add_job(
         nudge_now,
@@ -145,6 +211,53 @@ def build_scheduler(services: Services) -> BlockingScheduler:
     return scheduler
 
 
+def _add_digest_job(services: Services, scheduler: BaseScheduler, slot: Slot) -> None:
+    """The slot's digest job; a run missed within CATCH_UP is due at once."""
+    missed = missed_run(slot.trigger, services.now().astimezone(services.settings.tz))
+    if missed:
+        log.info(
+            "checking the digest run of %s for %s now (channels that have it are skipped)",
+            missed.isoformat(),
+            ", ".join(slot.prefectures) or "no prefecture yet",
+        )
+    scheduler.add_job(
+        send_last_week,
+        slot.trigger,
+        args=(services, slot),
+        id=slot.job_id(services.settings),
+        name=slot.job_name,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(CATCH_UP.total_seconds()),
+        **({"next_run_time": missed} if missed else {}),
+    )
+
+
+def sync_digest_jobs(services: Services, scheduler: BaseScheduler) -> None:
+    """Add, change and remove digest jobs as prefectures are added, removed or given another slot, so that a new
+    slot is honoured without a restart. A prefecture set up wrong is logged, and the others' jobs are kept."""
+    settings = services.settings
+    slots, problems = digest_slots(settings, all_tenants(services))
+    for problem in problems:
+        log.error("not scheduled: %s", problem)
+    try:
+        require_shared_channels(services)
+    except ConfigError as exc:
+        log.error("%s", exc)
+    current = {job.id: job for job in scheduler.get_jobs() if job.func is send_last_week}
+    wanted = {slot.job_id(settings): slot for slot in slots}
+    for job_id in current.keys() - wanted.keys():
+        scheduler.remove_job(job_id)
+        log.info("removed the digest run at %s: no prefecture has it now", current[job_id].args[1].cron)
+    for job_id, slot in wanted.items():
+        if job_id not in current:
+            _add_digest_job(services, scheduler, slot)
+            log.info("added the digest run at %s for %s", slot.cron, ", ".join(slot.prefectures))
+        elif current[job_id].args[1].prefectures != slot.prefectures:
+            scheduler.modify_job(job_id, args=(services, slot), name=slot.job_name)
+            log.info("the digest run at %s now sends %s", slot.cron, ", ".join(slot.prefectures) or "none")
+
+
 def digest_trigger(settings: Settings) -> BusinessDayTrigger:
     return _trigger("DXBOT_DIGEST_CRON", settings.digest_cron, settings)
 
@@ -164,15 +277,32 @@ def _trigger(name: str, line: str, settings: Settings) -> BusinessDayTrigger:
     return BusinessDayTrigger(cron, settings.calendar)
 
 
-def planned_runs(settings: Settings, start: datetime, until: datetime) -> list[PlannedRun]:
-    """The digest and nudge runs from `start` to `until`, in time order: what the clock would do, doing nothing."""
+def planned_runs(settings: Settings, tenants: Sequence[Tenant], start: datetime, until: datetime) -> list[PlannedRun]:
+    """The digest runs of each slot (with the prefectures it sends) and the nudge runs from `start` to `until`, in
+    time order: what the clock would do, doing nothing. A prefecture's wrong crontab line is a ConfigError."""
+    slots, problems = digest_slots(settings, tenants)
+    if problems:
+        raise ConfigError(" ".join(problems))
+    jobs = [("digest", slot.trigger, slot.prefectures) for slot in slots] + [("nudges", nudge_trigger(settings), ())]
     planned = []
-    for job, trigger in (("digest", digest_trigger(settings)), ("nudges", nudge_trigger(settings))):
-        for slots in trigger.runs(start):
-            if slots[0].at > until:
+    for job, trigger, prefectures in jobs:
+        for moved in trigger.runs(start):
+            if moved[0].at > until:
                 break
-            planned.append(PlannedRun(job, slots[0].at, slots))
-    return sorted(planned, key=lambda run: (run.at, run.job))
+            planned.append(PlannedRun(job, moved[0].at, moved, prefectures))
+    return sorted(planned, key=lambda run: (run.at, run.job, run.prefectures))
+
+
+def next_planned(job: Job, after: datetime) -> PlannedRun | None:
+    """A digest or nudge job's first run at or after `after`, as `--dry-run` lists it; None for the others."""
+    if job.func is send_last_week:
+        kind, prefectures = "digest", job.args[1].prefectures
+    elif job.id == NUDGE_JOB_ID:
+        kind, prefectures = "nudges", ()
+    else:
+        return None
+    slots = job.trigger.next_run(after)
+    return PlannedRun(kind, slots[0].at, slots, prefectures) if slots else None
 
 
 def missed_run(trigger: BaseTrigger, now: datetime) -> datetime | None:
@@ -185,12 +315,22 @@ def missed_run(trigger: BaseTrigger, now: datetime) -> datetime | None:
     return latest
 
 
-def send_last_week(services: Services, trigger: BusinessDayTrigger) -> None:
-    """Send the digest the scheduled run is for (it may run late, catching up after downtime)."""
-    for week in weeks_due(trigger, services.now().astimezone(services.settings.tz)):
-        log.info("sending the digest of %s", week.label)
-        for result in send_digest(services, partial(digest_client, services), week):  # retries when rate-limited
-            log.info("digest %s → %s: %s %s", week.label, result.channel, result.state, result.error or "")
+def send_last_week(services: Services, slot: Slot) -> None:
+    """Send the digest the scheduled run is for (it may run late, catching up after downtime) to the prefectures
+    whose slot this is now: read at the run, so one given this slot since the last sync is not left out."""
+    tenants = [tenant for tenant in all_tenants(services) if slot_of(services.settings, tenant) == slot.cron]
+    for week in weeks_due(slot.trigger, services.now().astimezone(services.settings.tz)):
+        log.info("sending the digest of %s for %s", week.label, ", ".join(t.name for t in tenants) or "none")
+        client_for = partial(digest_client, services)
+        for result in send_digest(services, client_for, week, tenants=tenants):  # retries when rate-limited
+            log.info(
+                "digest %s %s → %s: %s %s",
+                week.label,
+                result.prefecture,
+                result.channel,
+                result.state,
+                result.error or "",
+            )
 
 
 def weeks_due(trigger: BusinessDayTrigger, now: datetime) -> list[Week]:
@@ -220,7 +360,7 @@ def _stop(*_) -> None:
 
 
 def run(services: Services) -> None:
-    """Block, sending the digest and the nudges on schedule; configuration problems fail now, not on Monday. A
+    """Block, sending the digests and the nudges on schedule; configuration problems fail now, not on Monday. A
     deploy's SIGTERM (PID 1 in a container has no default action for it) exits cleanly once a run in hand has
     finished (its worker thread is waited for); a digest cut off harder is finished by the next start, never
     posted twice, and a nudge cut off is never sent twice (bot/nudges.py)."""
@@ -228,23 +368,22 @@ def run(services: Services) -> None:
     services.settings.require_bot_tokens(digest=True)
     require_shared_channels(services)
     scheduler = build_scheduler(services)
-    names = {JOB_ID: ("digest", "digest"), NUDGE_JOB_ID: ("nudges", "nudge")}  # the job, and the log's word
 
-    def log_next(job_id: str, after: datetime) -> None:
-        """'next digest run: 2026-11-24T09:00:00+09:00, the digest of 2026-W47 (moved: 2026-11-23 is 勤労感謝の日 …)'"""
-        slots = scheduler.get_job(job_id).trigger.next_run(after)
-        if slots:
-            job, word = names[job_id]
-            log.info("next %s run: %s", word, PlannedRun(job, slots[0].at, slots).describe())
+    def log_next(job: Job, after: datetime) -> None:
+        """'next digest run: 2026-11-24T09:00:00+09:00, the digest of 2026-W47 for 神奈川県 (moved: …)'"""
+        planned = next_planned(job, after)
+        if planned:
+            log.info("next %s run: %s", "digest" if planned.job == "digest" else "nudge", planned.describe())
 
     def log_next_run(event: JobExecutionEvent) -> None:
-        if event.job_id in names:
-            log_next(event.job_id, event.scheduled_run_time + timedelta(microseconds=1))
+        job = scheduler.get_job(event.job_id)
+        if job is not None:
+            log_next(job, event.scheduled_run_time + timedelta(microseconds=1))
 
     scheduler.add_listener(log_next_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     try:  # a SIGTERM from the first line a deploy reads on still logs that the clock stopped
-        for job_id in names:
-            log_next(job_id, services.now().astimezone(services.settings.tz))
+        for job in scheduler.get_jobs():
+            log_next(job, services.now().astimezone(services.settings.tz))
         scheduler.start()
     finally:
         log.info("the clock stopped")

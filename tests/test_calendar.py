@@ -3,18 +3,16 @@ weekends, 祝日, 振替休日 and 年末年始 to the next business day at the 
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from typer.testing import CliRunner
 
 from bot.scheduler import BusinessDayTrigger, digest_trigger, missed_run, nudge_trigger, planned_runs, weeks_due
 from bot.settings import ConfigError, Settings
+from db.prefectures import Tenant
 from knowledge.calendar import BusinessCalendar, ClosedSpan, parse_closed_days
-from tests.cli_helpers import dxbot
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 JP = BusinessCalendar()
@@ -125,7 +123,7 @@ def test_two_slots_moved_onto_one_day_send_both_weeks():
 
 
 def test_planned_runs_list_both_jobs_in_order():
-    planned = planned_runs(SETTINGS, jst(2026, 12, 21, 0), jst(2027, 1, 8, 0))
+    planned = planned_runs(SETTINGS, [], jst(2026, 12, 21, 0), jst(2027, 1, 8, 0))
     assert [(p.job, p.at) for p in planned] == [
         ("digest", jst(2026, 12, 21)),
         ("nudges", jst(2026, 12, 23, 10)),
@@ -137,16 +135,29 @@ def test_planned_runs_list_both_jobs_in_order():
     assert planned[4].reason.startswith("2026-12-30..2026-12-31 are 年末年始")
 
 
-def test_dry_run_lists_the_next_runs_without_sending(tmp_path):
-    result = dxbot("scheduler", "--dry-run", "--from", "2026-11-22T00:00+09:00", "--json", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    runs = json.loads(result.stdout)["runs"]
-    first = runs[0]
-    assert first["job"] == "digest" and first["weeks"] == ["2026-W47"] and first["at"] == "2026-11-24T09:00:00+09:00"
-    assert first["moved"] and first["reason"].startswith("2026-11-23 is 勤労感謝の日")
-    assert first["slots"] == ["2026-11-23T09:00:00+09:00"]
-    assert {r["job"] for r in runs} == {"digest", "nudges"} and len(runs) == 8  # four weeks of each
-    assert not (tmp_path / "dxbot.sqlite3").exists()  # nothing opened, nothing sent
+def tenant(name: str, digest_cron: str | None = None) -> Tenant:
+    return Tenant(
+        id=len(name),
+        name=name,
+        shared_channel_id=f"C{len(name)}",
+        slack_team_id=None,
+        licences=None,
+        digest_cron=digest_cron,
+    )
+
+
+def test_prefectures_that_share_a_slot_share_its_runs():
+    kanagawa, gunma = tenant("神奈川県"), tenant("群馬県", "0  9 * * mon")  # the same line, spaced differently
+    [first, *_] = planned_runs(SETTINGS, [kanagawa, gunma], jst(2026, 11, 29, 0), jst(2026, 12, 1, 0))
+    assert first.prefectures == ("神奈川県", "群馬県")
+    assert first.describe() == "2026-11-30T09:00:00+09:00, the digest of 2026-W48 for 神奈川県, 群馬県"
+
+
+def test_a_prefectures_wrong_crontab_line_is_named():
+    with pytest.raises(ConfigError, match="群馬県's digest_cron='0 9 \\* \\* 1-8'"):
+        planned_runs(
+            SETTINGS, [tenant("神奈川県"), tenant("群馬県", "0 9 * * 1-8")], jst(2026, 11, 29), jst(2026, 12, 1)
+        )
 
 
 @pytest.fixture
@@ -158,11 +169,6 @@ def dxbot_cli(tmp_path, monkeypatch):
     for name in ("DXBOT_TZ", "DXBOT_HOLIDAYS", "DXBOT_CLOSED_DAYS", "DXBOT_DIGEST_CRON", "DXBOT_NUDGE_CRON"):
         monkeypatch.delenv(name, raising=False)
     return cli
-
-
-def test_dry_run_text(dxbot_cli):
-    shown = CliRunner().invoke(dxbot_cli.cli, ["scheduler", "--dry-run", "--from", "2026-05-04", "--weeks", "1"])
-    assert shown.exit_code == 0 and "2026-05-07T09:00:00+09:00, the digest of 2026-W18 (moved:" in shown.output
 
 
 @pytest.mark.parametrize(
