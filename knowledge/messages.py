@@ -739,6 +739,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "<@{user}> is not registered as a member of {municipality}. Once they register with "
         "`/dx join {municipality}`, you can manage their records.",
     },
+    "admin_not_your_prefecture": {
+        "ja": "<@{user}> さんは{prefecture}の自治体のメンバーではないため、操作できません。"
+        "管理者が扱えるのは自分の都道府県の自治体のメンバーだけです。",
+        "en": "<@{user}> is not a member of a municipality in {prefecture}: admins manage their own prefecture's "
+        "municipalities only.",
+    },
     "admin_members_title": {"ja": "*{municipality}のメンバー（{count}人）*", "en": "*{municipality}: {count} members*"},
     "admin_members_line": {
         "ja": "• <@{user}> — {role}／{track}／{count}件完了／最終 {last}",
@@ -786,6 +792,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "audit_record_on_behalf": {"ja": "代理記録", "en": "recorded on behalf"},
     "audit_undo_on_behalf": {"ja": "代理取り消し", "en": "removed on behalf"},
     "audit_configure_channel": {"ja": "チャンネル設定", "en": "channel settings"},
+    "audit_move_municipality": {"ja": "都道府県の移動", "en": "moved to another prefecture"},
     "role_learner": {"ja": "learner（受講者）", "en": "learner"},
     "role_coordinator": {"ja": "coordinator（コーディネーター）", "en": "coordinator"},
     "role_admin": {"ja": "admin（管理者）", "en": "admin"},
