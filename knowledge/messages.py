@@ -681,7 +681,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": (
             "*コーディネーター・管理者向け `/dx admin`*\n"
             "• `/dx admin members` … 自分の自治体のメンバー一覧\n"
-            "• `/dx admin role @名前 coordinator` … 役割を変えます（learner／coordinator／admin）\n"
+            "• `/dx admin role @名前 coordinator` … 役割を変えます（learner／coordinator／admin。管理者は同じ都道府県の"
+            "自治体のメンバーにも）\n"
             "• `/dx admin done @名前 ITパスポート` … メンバーに代わって受講完了を記録します\n"
             "• `/dx admin undo @名前 ITパスポート` … メンバーの記録を取り消します\n"
             "• `/dx admin audit` … 代理で行った変更の記録（監査ログ）\n"
@@ -692,7 +693,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": (
             "*`/dx admin`, for coordinators and admins*\n"
             "• `/dx admin members` … your municipality's members\n"
-            "• `/dx admin role @name coordinator` … change a role (learner, coordinator or admin)\n"
+            "• `/dx admin role @name coordinator` … change a role (learner, coordinator or admin; admins: across "
+            "their prefecture)\n"
             "• `/dx admin done @name IT Passport` … record a completion on a member's behalf\n"
             "• `/dx admin undo @name IT Passport` … remove a member's record\n"
             "• `/dx admin audit` … the changes made on members' behalf (audit log)\n"

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from bot import cli
 from bot.cli_support import UserError
 from db import access, channels, migrate, prefectures, repo
+from tests.test_home import open_home, text_of
 
 SHARED = "C0SHARED00"  # DXBOT_DIGEST_CHANNEL in these tests
 
@@ -256,3 +257,13 @@ def test_an_admin_configures_their_own_prefectures_channels_only(slack, fake_sla
     slack.command("admin channel <#C0KQ|kamakura-q> answer-all off", user="UGC")  # and 群馬県's not 神奈川県's
     assert "変更できません" in fake_slack.reply_text(3)
     assert answer_all(services, "C0KQ") is True
+
+
+def test_the_home_shows_tips_of_the_members_own_prefecture_only(slack, fake_slack, services, municipality):
+    two_prefectures(services)
+    with services.db.scope() as session:
+        repo.add_share(session, repo.member(session, "T1", "UK"), "鎌倉の朝活で続けています", None, services.now())
+        repo.add_share(session, repo.member(session, "T1", "UG"), "前橋の昼休みに15分", None, services.now())
+    kanagawa, gunma = text_of(open_home(slack, fake_slack, "UA")), text_of(open_home(slack, fake_slack, "UGC"))
+    assert "鎌倉の朝活" in kanagawa and "前橋の昼休み" not in kanagawa
+    assert "前橋の昼休み" in gunma and "鎌倉の朝活" not in gunma
