@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli_prefectures import warn_without_channel, without_channel
+from bot.cli_prefectures import refuse_channel_used_elsewhere, warn_without_channel, without_channel
 from bot.cli_support import JsonFlag, UserError, load_services, print_json, whole
 
 if TYPE_CHECKING:
@@ -64,6 +64,8 @@ def add(
             before = len(prefectures.tenants(session))
             added = repo.add_municipality(session, name, prefecture, code, kana)
             added.digest_channel_id = channel
+            if channel is not None:
+                refuse_channel_used_elsewhere(session, services.settings, channel, added.prefecture.id)
             home = added.prefecture.name
             new_prefecture = len(prefectures.tenants(session)) > before
             missing = without_channel(session, services.settings)

@@ -234,19 +234,27 @@ def _cron(line: str, settings: Settings) -> str:
 
 
 def _check_shared_channel(session: Session, settings: Settings, prefecture: Prefecture) -> None:
-    """Refuse a shared channel another prefecture posts to, or that is another prefecture's municipality's own
-    channel: the digest posts once per channel and week, and no prefecture sees another's data."""
+    """The channel the prefecture's digest now goes to (its own, or DXBOT_DIGEST_CHANNEL) is no other's."""
     from bot.digest import shared_channel
     from db import prefectures
 
     everyone = prefectures.tenants(session)
     mine = next(tenant for tenant in everyone if tenant.id == prefecture.id)
     channel = shared_channel(settings, mine, everyone)
-    if channel is None:
-        return
+    if channel is not None:
+        refuse_channel_used_elsewhere(session, settings, channel, prefecture.id)
+
+
+def refuse_channel_used_elsewhere(session: Session, settings: Settings, channel: str, prefecture_id: int) -> None:
+    """UserError when a prefecture other than `prefecture_id` posts to `channel`, as its shared channel or one of
+    its municipalities' own: the digest posts once per channel and week, and no prefecture sees another's data."""
+    from bot.digest import shared_channel
+    from db import prefectures
+
+    everyone = prefectures.tenants(session)
     for other in everyone:
-        if other.id != mine.id and shared_channel(settings, other, everyone) == channel:
-            raise UserError(f"{channel} is already {other.name}'s shared channel: each prefecture needs its own")
-    place = prefectures.own_channel_elsewhere(session, channel, prefecture.id)
+        if other.id != prefecture_id and shared_channel(settings, other, everyone) == channel:
+            raise UserError(f"{channel} is already {other.name}'s shared channel: pick another channel")
+    place = prefectures.own_channel_elsewhere(session, channel, prefecture_id)
     if place is not None:
         raise UserError(f"{channel} is {place}'s own digest channel, in another prefecture: pick another channel")

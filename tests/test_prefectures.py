@@ -94,7 +94,7 @@ def test_add_list_and_set_prefectures(run, services, municipality):
         (("add", "群馬県", "--licences", "2.5"), "--licences must be a whole number, not '2.5'"),
         (("add", "群馬県", "--digest-cron", "0 9 * * 8"), "--digest-cron='0 9 * * 8' is not a crontab line"),
         (("add", "群馬県", "--digest-cron", "9am"), "--digest-cron='9am' is not a crontab line"),
-        (("add", "群馬県", "--channel", SHARED), f"{SHARED} is already 神奈川県's shared channel"),
+        (("add", "群馬県", "--channel", SHARED), f"{SHARED} is already 神奈川県's shared channel: pick another"),
         (("set", "どこか県", "--licences", "1"), "no prefecture named どこか県"),
         (("set", "神奈川県"), "nothing to set"),
         (("set", "神奈川県", "--rename", " "), "--rename must be 1–100 characters"),
@@ -116,6 +116,9 @@ def test_a_shared_channel_stays_within_one_prefecture(run, services, municipalit
     own = run("prefectures", "set", "栃木県", "--channel", "C0YOKOSUKA")[1]
     assert "C0YOKOSUKA is 横須賀市's own digest channel, in another prefecture" in str(own)
     assert run("prefectures", "set", "神奈川県", "--channel", "C0YOKOSUKA")[1] is None  # its own municipality's
+    elsewhere = run("municipalities", "add", "前橋市", "--prefecture", "群馬県", "--channel", "C0YOKOSUKA")[1]
+    assert "C0YOKOSUKA is already 神奈川県's shared channel: pick another channel" in str(elsewhere)
+    assert run("municipalities", "add", "前橋市", "--prefecture", "群馬県", "--channel", "C0GUNMA00")[1] is None
     rename = run("prefectures", "set", "栃木県", "--rename", "群馬県")[1]
     assert "群馬県 is already a prefecture" in str(rename)
     channels = {name: row["channel"] for name, row in listed(run).items()}
