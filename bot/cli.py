@@ -21,6 +21,7 @@ from bot import (
     cli_kb,
     cli_members,
     cli_municipalities,
+    cli_prefectures,
     cli_questions,
     cli_serve,
 )
@@ -37,6 +38,7 @@ for group in (
     cli_db,
     cli_ask,
     cli_courses,
+    cli_prefectures,
     cli_municipalities,
     cli_installations,
     cli_members,

@@ -7,9 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.cli_prefectures import refuse_channel_used_elsewhere, warn_without_channel, without_channel
 from bot.cli_support import JsonFlag, UserError, load_services, print_json, whole
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from bot.services import Services
     from db.models import Municipality
     from knowledge.kb import Knowledge
 
@@ -23,7 +27,10 @@ def register(cli: typer.Typer) -> None:
 @municipalities_cli.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="the municipality's name, e.g. 横須賀市")],
-    prefecture: Annotated[str | None, typer.Option(help="its prefecture, e.g. 神奈川県")] = None,
+    prefecture: Annotated[
+        str | None,
+        typer.Option(help="its prefecture, e.g. 神奈川県, created when new (default: the only one there is)"),
+    ] = None,
     code: Annotated[str | None, typer.Option(help="its 全国地方公共団体コード: 6 digits, e.g. 142018")] = None,
     channel: Annotated[
         str | None, typer.Option(help="the channel ID of its own digest channel, e.g. C0123456789")
@@ -35,7 +42,7 @@ def add(
 ) -> None:
     """Add a participating municipality."""
     from bot.settings import valid_channel_id
-    from db import repo
+    from db import prefectures, repo
     from knowledge import kb
 
     name = name.strip()
@@ -54,12 +61,32 @@ def add(
     kana = _reading(reading, name, code, services.knowledge)
     try:
         with services.db.scope() as session:
+            before = len(prefectures.tenants(session))
             added = repo.add_municipality(session, name, prefecture, code, kana)
             added.digest_channel_id = channel
+            if channel is not None:
+                refuse_channel_used_elsewhere(session, services.settings, channel, added.prefecture.id)
+            home = added.prefecture.name
+            new_prefecture = len(prefectures.tenants(session)) > before
+            missing = without_channel(session, services.settings)
     except repo.AlreadyExists:
         taken = f"{name} or the code {code}" if code else name
         raise UserError(f"{taken} is already registered: `dxbot municipalities list` shows it") from None
-    typer.echo(f"added {name}" + (f" ({kana})" if kana else " (no reading: /dx join will know it by its name only)"))
+    except prefectures.Ambiguous:
+        raise UserError(f"which prefecture? give --prefecture, one of {_prefecture_names(services)}") from None
+    typer.echo(
+        f"added {name} to {home}" + (f" ({kana})" if kana else " (no reading: /dx join will know it by its name only)")
+    )
+    if new_prefecture:
+        typer.echo(f"added the prefecture {home}: `dxbot prefectures set {home} --channel C…` gives it its own channel")
+    warn_without_channel(missing)
+
+
+def _prefecture_names(services: Services) -> str:
+    from db import prefectures
+
+    with services.db.scope(read_only=True) as session:
+        return ", ".join(tenant.name for tenant in prefectures.tenants(session))
 
 
 def _reading(given: str | None, name: str, code: str | None, knowledge: Knowledge) -> str | None:
@@ -89,23 +116,52 @@ def set_settings(
         str | None,
         typer.Option(help=f"weeks without a completion before a member is nudged (default {DEFAULT_NUDGE_WEEKS})"),
     ] = None,
+    prefecture: Annotated[
+        str | None,
+        typer.Option(help="move it, its members and their records to this existing prefecture (kept in the audit log)"),
+    ] = None,
 ) -> None:
-    """Set a municipality's allocated licences or its nudge interval."""
+    """Set a municipality's allocated licences or its nudge interval, or move it to another prefecture."""
     from db import ledger, repo
 
     allocated = whole("--licences", licences, positive=True, most=MOST_LICENCES) if licences is not None else None
     weeks = (
         whole("--nudge-weeks", nudge_weeks, positive=True, most=MOST_NUDGE_WEEKS) if nudge_weeks is not None else None
     )
-    if allocated is None and weeks is None:
-        raise UserError("nothing to set: give --licences N or --nudge-weeks N")
-    with load_services().db.scope() as session:
+    if allocated is None and weeks is None and prefecture is None:
+        raise UserError("nothing to set: give --licences N, --nudge-weeks N or --prefecture NAME")
+    services = load_services()
+    with services.db.scope() as session:
         found = repo.municipality_named(session, name.strip())
         if found is None:
             raise UserError(f"no municipality named {name}: `dxbot municipalities list` shows them")
         ledger.set_municipality_settings(session, found, licences=allocated, nudge_weeks=weeks)
-        shown = _settings_text(found.licences, found.nudge_weeks)
+        if prefecture is not None:
+            _move(session, services, found, prefecture)
+        shown = f"in {found.prefecture.name}, " + _settings_text(found.licences, found.nudge_weeks)
     typer.echo(f"{name.strip()}: {shown}")
+
+
+def _move(session: Session, services: Services, municipality: Municipality, name: str) -> None:
+    """To an existing prefecture only (a typo must not make one); the move is kept in the audit log."""
+    from db import access, prefectures
+
+    target = prefectures.prefecture_named(session, name)
+    if target is None:
+        raise UserError(f"no prefecture named {name.strip()}: `dxbot prefectures list` shows them")
+    before = municipality.prefecture.name if municipality.prefecture else None
+    if before == target.name:
+        return
+    prefectures.move(session, municipality, target)
+    details = {"municipality": municipality.name, "from": before, "to": target.name}
+    access.audit(
+        session,
+        at=services.now(),
+        actor=None,
+        action="move_municipality",
+        municipality_id=municipality.id,
+        details=details,
+    )
 
 
 def _settings_text(licences: int | None, nudge_weeks: int | None) -> str:
@@ -114,15 +170,22 @@ def _settings_text(licences: int | None, nudge_weeks: int | None) -> str:
 
 
 @municipalities_cli.command("list")
-def list_municipalities(as_json: JsonFlag = False) -> None:
+def list_municipalities(
+    prefecture: Annotated[str | None, typer.Option(help="only this prefecture's municipalities")] = None,
+    as_json: JsonFlag = False,
+) -> None:
     """The participating municipalities: prefecture, name, reading, code, digest channel, members, licences and
     nudge interval."""
-    from db import repo
+    from db import prefectures, repo
 
     services = load_services()
     with services.db.scope(read_only=True) as session:
+        only = prefectures.tenant_named(session, prefecture) if prefecture is not None else None
+        if prefecture is not None and only is None:
+            raise UserError(f"no prefecture named {prefecture.strip()}: `dxbot prefectures list` shows them")
         counts = repo.member_counts(session)
-        rows = [_row(m, services.knowledge, counts.get(m.id, 0)) for m in repo.municipalities(session)]
+        places = repo.municipalities(session, only.id if only else None)
+        rows = [_row(m, services.knowledge, counts.get(m.id, 0)) for m in places]
     if as_json:
         print_json({"municipalities": rows})
         return

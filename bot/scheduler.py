@@ -267,14 +267,19 @@ def nudge_trigger(settings: Settings) -> BusinessDayTrigger:
 
 
 def _trigger(name: str, line: str, settings: Settings) -> BusinessDayTrigger:
+    return BusinessDayTrigger(parse_cron(name, line, settings), settings.calendar)
+
+
+def parse_cron(name: str, line: str, settings: Settings) -> CronTrigger:
+    """A crontab line in DXBOT_TZ, as the clock reads it (`dxbot prefectures` checks a prefecture's slot with it);
+    ConfigError naming `name` when it is none."""
     try:
-        cron = CronTrigger.from_crontab(line, timezone=settings.tz)
+        return CronTrigger.from_crontab(line, timezone=settings.tz)
     except ValueError as exc:
         raise ConfigError(
             f"{name}={line!r} is not a crontab line like '0 9 * * mon' ({exc}); "
             "name the weekday: APScheduler counts numeric weekdays from Monday = 0."
         ) from exc
-    return BusinessDayTrigger(cron, settings.calendar)
 
 
 def planned_runs(settings: Settings, tenants: Sequence[Tenant], start: datetime, until: datetime) -> list[PlannedRun]:

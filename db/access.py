@@ -1,9 +1,9 @@
 """Who may see and change whose records, and the audit log of every change made on someone else's behalf.
 
 In Slack nobody sees another municipality's personal data: coordinators and admins see and correct their own
-municipality's members only. Admins also give roles anywhere (they are the prefecture's operators); coordinators
-give `learner` or `coordinator` within their own municipality. The command line (an operator with the database)
-is not limited."""
+municipality's members only. Admins also give roles and configure channels across their own prefecture (they are its
+operators), never in another (data never crosses prefectures: db/prefectures.py); coordinators give `learner` or
+`coordinator` within their own municipality. The command line (an operator with the database) is not limited."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import repo
+from db import prefectures, repo
 from db.models import AuditEntry, Member
 
 CLI_ACTOR = "cli"
@@ -25,15 +25,29 @@ def manages(actor: Member, municipality_id: int | None) -> bool:
     return actor.role in MANAGERS and municipality_id is not None and actor.municipality_id == municipality_id
 
 
-def may_give_role(actor: Member, subject: Member, role: str) -> bool:
+def reaches(session: Session, actor: Member, municipality_id: int | None) -> bool:
+    """Whether an admin's reach, their own prefecture, holds `municipality_id`'s members and channels; members who
+    have joined no municipality yet are within every admin's reach (an admin appoints before they first use /dx)."""
+    if actor.role != "admin":
+        return False
+    return municipality_id is None or prefectures.same_prefecture(session, actor.municipality_id, municipality_id)
+
+
+def may_give_role(session: Session, actor: Member, subject: Member, role: str) -> bool:
     if actor.role == "admin":
-        return True
+        return reaches(session, actor, subject.municipality_id)
     return (
         actor.role == "coordinator"
         and role != "admin"
         and subject.role != "admin"
         and manages(actor, subject.municipality_id)
     )
+
+
+def may_configure_channel(session: Session, actor: Member, owner: int | None) -> bool:
+    """Whether `actor` may change a channel configured for municipality `owner` (None: nobody's yet): their own
+    municipality's, or as an admin their prefecture's."""
+    return owner in (None, actor.municipality_id) or reaches(session, actor, owner)
 
 
 def coordinators(session: Session, municipality_id: int) -> list[Member]:

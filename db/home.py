@@ -1,5 +1,5 @@
-"""What the App Home shows: a member's own figures, the latest tips, and a coordinator's view of their own
-municipality (never another's)."""
+"""What the App Home shows: a member's own figures, their prefecture's latest tips, and a coordinator's view of their
+own municipality (never another's)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db import repo
+from db import prefectures, repo
 from db.digest import MIN_NAMED_GROUP, SharedTip
 from db.escalations import open_escalations
 from db.models import Completion, Course, Member, Municipality, Share
@@ -24,14 +24,19 @@ def hours_between(session: Session, who: Member, start: datetime, end: datetime)
     return float(session.scalar(query) or 0.0)
 
 
-def latest_tips(session: Session, limit: int) -> list[SharedTip]:
-    """The newest tips, newest first, credited as the digest credits them: a name only for members who opted in,
-    and no municipality when naming it would point at the author (fewer than MIN_NAMED_GROUP members)."""
+def latest_tips(session: Session, municipality_id: int | None, limit: int) -> list[SharedTip]:
+    """The newest tips of the municipality's prefecture (none for a member who joined no municipality: the digest
+    shows no tip from outside a prefecture either), newest first, credited as the digest credits them: a name only for members who
+    opted in, and no municipality when naming it would point at the author (fewer than MIN_NAMED_GROUP members)."""
+    tenant = prefectures.tenant_of(session, municipality_id)
+    if tenant is None:
+        return []
     rows = session.execute(
         select(Share, Member.show_name, Member.display_name, Municipality.name, Course.title)
         .join(Member, Member.id == Share.member_id)
         .outerjoin(Municipality, Municipality.id == Share.municipality_id)
         .outerjoin(Course, Course.id == Share.course_id)
+        .where(Share.municipality_id.in_(prefectures.municipality_ids(tenant.id)))
         .order_by(Share.created_at.desc(), Share.id.desc())
         .limit(limit)
     ).all()

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Member, MunicipalityPrefecture, Prefecture
+from db.models import Member, Municipality, MunicipalityPrefecture, Prefecture
 
 DEFAULT_NAME = "default"  # the tenant of municipalities added without a prefecture before there were several
 
@@ -100,6 +100,37 @@ def add_prefecture(session: Session, name: str, **settings: object) -> Prefectur
     except IntegrityError as exc:
         raise AlreadyExists(name) from exc
     return prefecture
+
+
+def change_prefecture(session: Session, prefecture: Prefecture, **changes: object) -> None:
+    """Set some of a prefecture's columns (its name among them); AlreadyExists when the new name is taken."""
+    try:
+        with session.begin_nested():
+            for column, value in changes.items():
+                setattr(prefecture, column, value)
+            session.flush()
+    except IntegrityError as exc:
+        raise AlreadyExists(changes.get("name")) from exc
+
+
+def move(session: Session, municipality: Municipality, prefecture: Prefecture) -> None:
+    """The municipality, its members and their records belong to `prefecture` from now on."""
+    link = session.get(MunicipalityPrefecture, municipality.id)
+    if link is None:
+        session.add(MunicipalityPrefecture(municipality_id=municipality.id, prefecture_id=prefecture.id))
+    else:
+        link.prefecture_id = prefecture.id
+    session.flush()
+    session.expire(municipality, ["prefecture"])
+
+
+def own_channel_elsewhere(session: Session, channel_id: str, prefecture_id: int | None) -> str | None:
+    """The municipality outside `prefecture_id` whose own digest channel `channel_id` is, if any: a prefecture's
+    shared channel must not be one (each channel gets one digest a week, and no prefecture sees another's)."""
+    query = select(Municipality.name).where(Municipality.digest_channel_id == channel_id)
+    if prefecture_id is not None:
+        query = query.where(Municipality.id.not_in(municipality_ids(prefecture_id)))
+    return session.scalar(query.order_by(Municipality.name).limit(1))
 
 
 def home_for_new_municipality(session: Session, name: str | None) -> tuple[Prefecture, bool]:

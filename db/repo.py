@@ -56,13 +56,16 @@ def add_municipality(
     return municipality
 
 
-def municipalities(session: Session) -> list[Municipality]:
+def municipalities(session: Session, prefecture_id: int | None = None) -> list[Municipality]:
+    """Every municipality, or one prefecture's, by prefecture, code and name."""
     query = (
         select(Municipality)
         .outerjoin(MunicipalityPrefecture, MunicipalityPrefecture.municipality_id == Municipality.id)
         .outerjoin(Prefecture, Prefecture.id == MunicipalityPrefecture.prefecture_id)
         .options(joinedload(Municipality.prefecture))
     )
+    if prefecture_id is not None:
+        query = query.where(MunicipalityPrefecture.prefecture_id == prefecture_id)
     return list(session.scalars(query.order_by(Prefecture.name, Municipality.code, Municipality.name)).unique())
 
 

@@ -1,8 +1,8 @@
 """`/dx admin …`: roles, the municipality's members and audit log, completions recorded or removed on a member's
 behalf, and channel settings (answer every question there; publicly or to the asker only).
 
-Coordinators and admins manage their own municipality's members only (db/access.py); admins also give roles
-anywhere. Every change made on someone else's behalf goes to the audit log in the same unit of work."""
+Coordinators and admins manage their own municipality's members only (db/access.py); admins also give roles and
+configure channels across their own prefecture, never in another. Every change made on someone else's behalf goes to the audit log in the same unit of work."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from db import access, channels, repo
+from db import access, channels, prefectures, repo
 from db.models import AuditEntry, Member
 from handlers import blocks, learning
 from handlers.request import Request
@@ -92,9 +92,18 @@ def _subject(request: Request, session: Session, word: str) -> tuple[Member | No
 
 
 def _not_yours(request: Request, actor: Member, user_id: str) -> None:
-    """(Only an admin may have no municipality, and an admin gives roles to anyone.)"""
+    """(Only an admin may have no municipality, and gives roles to new members only until they join one.)"""
     name = actor.municipality.name
     request.reply(t("admin_not_your_member", request.lang, user=user_id, municipality=name))
+
+
+def _beyond_reach(request: Request, session: Session, actor: Member, user_id: str) -> None:
+    """An admin's roles reach their own prefecture: say which, or ask one who has joined none to join first."""
+    tenant = prefectures.tenant_of(session, actor.municipality_id)
+    if tenant is None:
+        request.reply(t("admin_join_first", request.lang))
+    else:
+        request.reply(t("admin_not_your_prefecture", request.lang, user=user_id, prefecture=tenant.name))
 
 
 # --- roles and members -------------------------------------------------------------------------
@@ -117,9 +126,11 @@ def _role(request: Request, session: Session, actor: Member, rest: str) -> None:
     if subject is None:
         _not_yours(request, actor, user_id)
         return
-    if not access.may_give_role(actor, subject, role):
+    if not access.may_give_role(session, actor, subject, role):
         label = t(f"role_{role}", request.lang)
-        if access.manages(actor, subject.municipality_id):
+        if actor.role == "admin":
+            _beyond_reach(request, session, actor, user_id)
+        elif access.manages(actor, subject.municipality_id):
             request.reply(t("admin_role_not_allowed", request.lang, user=user_id, role=label))
         else:
             _not_yours(request, actor, user_id)
@@ -285,7 +296,7 @@ def _channel(request: Request, session: Session, actor: Member, rest: str) -> No
         request.reply(t("admin_channel_usage", lang))
         return
     found = channels.channel_config(session, channel_id)
-    if found is not None and found.municipality_id not in (None, actor.municipality_id) and actor.role != "admin":
+    if found is not None and not access.may_configure_channel(session, actor, found.municipality_id):
         request.reply(t("admin_channel_not_yours", lang, channel=channel_id))
         return
     now = request.services.now()

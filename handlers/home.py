@@ -93,7 +93,7 @@ def _learner(services: Services, session, who: Member, now: datetime) -> blocks.
             blocks.Recent(c.title_snapshot, c.completed_at.astimezone(tz).strftime("%Y-%m-%d"), c.course_key)
             for c in reversed(records)
         ],
-        tips=home_db.latest_tips(session, TIPS),
+        tips=home_db.latest_tips(session, who.municipality_id, TIPS),
         nudges=who.nudges,
         on_leave=who.on_leave,
     )

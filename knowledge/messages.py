@@ -698,7 +698,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": (
             "*コーディネーター・管理者向け `/dx admin`*\n"
             "• `/dx admin members` … 自分の自治体のメンバー一覧\n"
-            "• `/dx admin role @名前 coordinator` … 役割を変えます（learner／coordinator／admin）\n"
+            "• `/dx admin role @名前 coordinator` … 役割を変えます（learner／coordinator／admin。管理者は同じ都道府県の"
+            "自治体のメンバーにも）\n"
             "• `/dx admin done @名前 ITパスポート` … メンバーに代わって受講完了を記録します\n"
             "• `/dx admin undo @名前 ITパスポート` … メンバーの記録を取り消します\n"
             "• `/dx admin audit` … 代理で行った変更の記録（監査ログ）\n"
@@ -709,7 +710,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": (
             "*`/dx admin`, for coordinators and admins*\n"
             "• `/dx admin members` … your municipality's members\n"
-            "• `/dx admin role @name coordinator` … change a role (learner, coordinator or admin)\n"
+            "• `/dx admin role @name coordinator` … change a role (learner, coordinator or admin; admins: across "
+            "their prefecture)\n"
             "• `/dx admin done @name IT Passport` … record a completion on a member's behalf\n"
             "• `/dx admin undo @name IT Passport` … remove a member's record\n"
             "• `/dx admin audit` … the changes made on members' behalf (audit log)\n"
@@ -755,6 +757,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ご本人が `/dx join {municipality}` で登録すると操作できます。",
         "en": "<@{user}> is not registered as a member of {municipality}. Once they register with "
         "`/dx join {municipality}`, you can manage their records.",
+    },
+    "admin_not_your_prefecture": {
+        "ja": "<@{user}> さんは{prefecture}の自治体のメンバーではないため、操作できません。"
+        "管理者が扱えるのは自分の都道府県の自治体のメンバーだけです。",
+        "en": "<@{user}> is not a member of a municipality in {prefecture}: admins manage their own prefecture's "
+        "municipalities only.",
     },
     "admin_members_title": {"ja": "*{municipality}のメンバー（{count}人）*", "en": "*{municipality}: {count} members*"},
     "admin_members_line": {
@@ -803,6 +811,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "audit_record_on_behalf": {"ja": "代理記録", "en": "recorded on behalf"},
     "audit_undo_on_behalf": {"ja": "代理取り消し", "en": "removed on behalf"},
     "audit_configure_channel": {"ja": "チャンネル設定", "en": "channel settings"},
+    "audit_move_municipality": {"ja": "都道府県の移動", "en": "moved to another prefecture"},
     "role_learner": {"ja": "learner（受講者）", "en": "learner"},
     "role_coordinator": {"ja": "coordinator（コーディネーター）", "en": "coordinator"},
     "role_admin": {"ja": "admin（管理者）", "en": "admin"},

@@ -44,6 +44,7 @@ def test_every_command_and_option_says_what_it_is_for(path):
 
 LISTINGS = [
     ("municipalities", "list"),
+    ("prefectures", "list"),
     ("members", "list"),
     ("members", "audit"),
     ("courses", "list"),
@@ -68,7 +69,7 @@ def test_listings_as_json_on_a_real_database(tmp_path):
     assert places == [
         {
             "name": "横須賀市",
-            "prefecture": "default",  # added without --prefecture before there was any
+            "prefecture": "default",  # the tenant of municipalities added without one (db/prefectures.py)
             "reading": "よこすかし",
             "code": "142018",
             "channel": None,

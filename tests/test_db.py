@@ -2,44 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import inspect, text
 
 from db import migrate
 from db.models import Base
-from db.session import make_engine
-
-
-@pytest.fixture
-def fresh_engine(database_url, tmp_path):
-    """An empty database of the same kind as the suite's (a separate schema on PostgreSQL)."""
-    if database_url.startswith("postgresql"):
-        admin = make_engine(database_url)
-        with admin.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS migration_cycle CASCADE; CREATE SCHEMA migration_cycle"))
-        admin.dispose()
-        engine = make_engine(database_url)
-        engine.pool._creator = _with_search_path(engine.pool._creator, "migration_cycle")
-        yield engine
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text("DROP SCHEMA migration_cycle CASCADE"))
-        admin.dispose()
-    else:
-        engine = make_engine(f"sqlite:///{tmp_path / 'cycle.sqlite3'}")
-        yield engine
-        engine.dispose()
-
-
-def _with_search_path(creator, schema):
-    def connect():
-        connection = creator()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET search_path TO {schema}")
-        connection.commit()
-        return connection
-
-    return connect
 
 
 def test_models_and_migrations_agree(services):
