@@ -1,6 +1,7 @@
 """How long the weekly digest preview takes at full scale: 1,741 municipalities, ~50 members each, 1,000,000
-completions over 12 weeks, all in one prefecture (the largest a tenant can be). Prints the time and its ratio to a baseline run in the same process on a tenth of
-the completions (linear scaling would be 10×; the grouped queries should do better).
+completions over 12 weeks, all in one prefecture (the largest a tenant can be). Prints the time and its ratio to a
+baseline run in the same process on a tenth of the completions (linear scaling would be 10×; the grouped queries
+should do better).
 
     python -m bench.digest_preview [--database-url URL] [--completions N]
 

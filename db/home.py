@@ -26,8 +26,9 @@ def hours_between(session: Session, who: Member, start: datetime, end: datetime)
 
 def latest_tips(session: Session, municipality_id: int | None, limit: int) -> list[SharedTip]:
     """The newest tips of the municipality's prefecture (none for a member who joined no municipality: the digest
-    shows no tip from outside a prefecture either), newest first, credited as the digest credits them: a name only for members who
-    opted in, and no municipality when naming it would point at the author (fewer than MIN_NAMED_GROUP members)."""
+    shows no tip from outside a prefecture either), newest first, credited as the digest credits them: a name only
+    for members who opted in, and no municipality when naming it would point at the author (fewer than
+    MIN_NAMED_GROUP members)."""
     tenant = prefectures.tenant_of(session, municipality_id)
     if tenant is None:
         return []

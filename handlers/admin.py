@@ -2,7 +2,8 @@
 behalf, and channel settings (answer every question there; publicly or to the asker only).
 
 Coordinators and admins manage their own municipality's members only (db/access.py); admins also give roles and
-configure channels across their own prefecture, never in another. Every change made on someone else's behalf goes to the audit log in the same unit of work."""
+configure channels across their own prefecture, never in another. Every change made on someone else's behalf goes
+to the audit log in the same unit of work."""
 
 from __future__ import annotations
 

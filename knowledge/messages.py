@@ -456,7 +456,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "digest_join_first": {
         "ja": "先に `/dx join 自治体名` で所属する自治体を登録してください。週報のプレビューは、その自治体が属する県の分をお見せします。",
-        "en": "Please register your municipality first with `/dx join`: the preview shows the digest of its prefecture.",
+        "en": "Please register your municipality first with `/dx join`: the preview shows its prefecture's digest.",
     },
     "digest_error_channel_not_found": {
         "en": "channel {channel} was not found: put its ID (C…, not its #name) in {setting}, "
