@@ -43,7 +43,7 @@ MAX_BLOCKS = 50
 PAGE_CHARS = 12_000  # well under Slack's limits, so that each post stays readable
 HEADER_LIMIT = 150
 SHARE_LIMIT = 500
-QUOTE_LIMIT = 60  # a question quoted in the digest: enough to recognise it
+QUOTE_LIMIT = 60  # a question or a topic quoted in the digest: enough to recognise it
 NAMES_PER_LINE = 40
 TOP_SHARES = 3  # tips quoted in the shared post; the rest are in its thread
 TOP_SHARE_LIMIT = 140  # a tip in the shared post, clipped so the post stays one screen
@@ -305,7 +305,7 @@ def share_line(share: SharedTip, limit: int = SHARE_LIMIT) -> str:
 
 def _questions(stats: QuestionStats, knowledge: Knowledge) -> tuple[str, ...]:
     topics = "、".join(
-        t("digest_topic_count", topic=knowledge.title_of(x.topic) or x.topic, count=x.questions)
+        t("digest_topic_count", topic=clip(knowledge.title_of(x.topic) or x.topic, QUOTE_LIMIT), count=x.questions)
         for x in stats.top_topics
     )
     lines = [t("digest_questions", asked=stats.asked, topics=topics or "—")]
