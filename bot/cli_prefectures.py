@@ -153,8 +153,12 @@ def _text(row: dict) -> list[str]:
     team = (row["team"] or "") + (" (DXBOT_DIGEST_TEAM)" if row["team_default"] else "")
     licences = f"{row['licences']} licences" if row["licences"] is not None else "licences not set"
     cron = f"digest {row['digest_cron']!r}" + (" (DXBOT_DIGEST_CRON)" if row["digest_cron_default"] else "")
-    counts = f"{row['municipalities']} municipalities, {row['members']} members"
+    counts = f"{_count(row['municipalities'], 'municipality', 'municipalities')}, {_count(row['members'], 'member')}"
     return [name, channel, team, licences, cron, counts]
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def without_channel(session: Session, settings: Settings) -> list[str]:

@@ -68,7 +68,7 @@ def test_add_list_and_set_prefectures(run, services, municipality):
 
     text_listing, _ = run("prefectures", "list")
     assert f"神奈川県\t{SHARED} (DXBOT_DIGEST_CHANNEL)\t" in text_listing
-    assert "'0 9 * * mon' (DXBOT_DIGEST_CRON)" in text_listing and "1 municipalities, 0 members" in text_listing
+    assert "'0 9 * * mon' (DXBOT_DIGEST_CRON)" in text_listing and "1 municipality, 0 members" in text_listing
 
     output, error = run(
         "prefectures", "set", "群馬県", "--rename", "群馬", "--licences", "none", "--digest-cron", "none"
