@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from db import repo
 from db.digest import Week, digest_data
-from db.models import Share
+from db.models import Job, Share
 from tests.helpers import eventually, only_tenant
 
 IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
@@ -121,6 +121,16 @@ def test_digest_preview_for_a_coordinator(slack, fake_slack, services, municipal
     assert preview["response_type"] == "ephemeral" and preview["replace_original"] and len(preview["blocks"]) <= 50
     assert "今週の学び報告" in text and "プレビュー" in text and "神奈川県の今週" in text and "修了 *1件*" in text
     assert fake_slack.of("chat.postMessage") == []  # nothing is posted
+
+
+def test_a_coordinator_of_no_municipality_is_asked_to_join_first(slack, fake_slack, services, municipality):
+    """The preview is their prefecture's: without a municipality there is none to show, and no job is queued."""
+    with services.db.scope() as session:
+        repo.set_role(session, repo.member(session, "T1", "U1"), "coordinator")
+    slack.command("digest")
+    assert "/dx join" in fake_slack.reply_text() and "今週の学び報告" not in fake_slack.reply_text()
+    with services.db.scope() as session:
+        assert session.query(Job).count() == 0
 
 
 def test_digest_preview_is_refused_kindly_to_a_learner(slack, fake_slack):
