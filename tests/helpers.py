@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 
@@ -51,3 +52,22 @@ def only_tenant(session) -> Tenant:
     """The one prefecture of a test that set up a single one (as every setup from before prefectures is)."""
     [tenant] = prefectures.tenants(session)
     return tenant
+
+
+def view_of(call) -> dict:
+    """The view a views.publish or views.open call carried."""
+    view = call.args["view"]
+    return json.loads(view) if isinstance(view, str) else view
+
+
+def open_home(slack, fake_slack, user: str = "U1") -> dict:
+    """The Home tab `user` sees on opening it."""
+    before = len(fake_slack.of("views.publish"))
+    slack.event({"type": "app_home_opened", "user": user, "tab": "home", "event_ts": "1.1"})
+    call = fake_slack.wait_for("views.publish", before + 1)[-1]
+    assert call.args["user_id"] == user
+    return view_of(call)
+
+
+def text_of(view: dict) -> str:
+    return json.dumps(view, ensure_ascii=False)

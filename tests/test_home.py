@@ -10,22 +10,10 @@ from sqlalchemy import select
 
 from db import access, repo
 from db.models import Completion, Escalation, Member
+from tests.helpers import open_home, text_of, view_of
 
 IT_BASICS = "kanagawa-it-basics-10h"
 FE = "kanagawa-fe-fastest"
-
-
-def _view(call) -> dict:
-    view = call.args["view"]
-    return json.loads(view) if isinstance(view, str) else view
-
-
-def open_home(slack, fake_slack, user: str = "U1") -> dict:
-    before = len(fake_slack.of("views.publish"))
-    slack.event({"type": "app_home_opened", "user": user, "tab": "home", "event_ts": "1.1"})
-    call = fake_slack.wait_for("views.publish", before + 1)[-1]
-    assert call.args["user_id"] == user
-    return _view(call)
 
 
 def action_ids(view: dict) -> dict[str, dict]:
@@ -35,10 +23,6 @@ def action_ids(view: dict) -> dict[str, dict]:
             if "action_id" in element:
                 found[element["action_id"]] = element
     return found
-
-
-def text_of(view: dict) -> str:
-    return json.dumps(view, ensure_ascii=False)
 
 
 def add_member(services, user: str, municipality_name: str | None, role: str = "learner", track: str | None = None):
@@ -183,7 +167,7 @@ def test_record_button_and_shortcut_open_the_modal(slack, fake_slack, services, 
         "action_ts": "1.1",
     }
     interaction(slack, shortcut)
-    learner, coordinator = (_view(call) for call in fake_slack.wait_for("views.open", 2))
+    learner, coordinator = (view_of(call) for call in fake_slack.wait_for("views.open", 2))
     assert learner["callback_id"] == coordinator["callback_id"] == "record_completion"
     blocks = {b["block_id"]: b for b in learner["blocks"]}
     assert blocks["record_date"]["element"]["initial_date"] == today(services)
@@ -198,7 +182,7 @@ def test_modal_submission_records_and_refreshes_the_home(slack, fake_slack, serv
     assert answer["response_action"] == "update" and "記録しました" in text_of(answer["view"])
     [done] = completions_of(services, "U1")
     assert (done.course_id, done.hours, done.source) == (IT_BASICS, 2.5, "slash")
-    home = _view(fake_slack.wait_for("views.publish")[0])
+    home = view_of(fake_slack.wait_for("views.publish")[0])
     assert "年度）の受講時間：*2.5時間*" in text_of(home)
 
     earlier = (services.today() - timedelta(days=3)).isoformat()
@@ -261,7 +245,7 @@ def test_track_picker_sets_the_track_and_republishes(slack, fake_slack, services
         "action_ts": "1",
     }
     interaction(slack, on_home(slack, [picked]))
-    home = _view(fake_slack.wait_for("views.publish")[0])
+    home = view_of(fake_slack.wait_for("views.publish")[0])
     assert "⬜ 基本情報技術者試験 最速合格講座（必修）" in text_of(home)
     with services.db.scope() as session:
         assert repo.member(session, "T1", "U1").track == "ict"
@@ -269,7 +253,7 @@ def test_track_picker_sets_the_track_and_republishes(slack, fake_slack, services
 
 def test_share_button_opens_the_share_modal(slack, fake_slack, services):
     interaction(slack, on_home(slack, [{"type": "button", "action_id": "home_share", "value": "share"}]))
-    assert _view(fake_slack.wait_for("views.open")[0])["callback_id"] == "share_modal"
+    assert view_of(fake_slack.wait_for("views.open")[0])["callback_id"] == "share_modal"
 
 
 def test_digest_preview_button_sends_the_preview_to_the_coordinator(slack, fake_slack, services, municipality):
@@ -292,7 +276,7 @@ def test_a_member_joins_from_the_home(slack, fake_slack, services, municipality)
     picked = {"type": "external_select", "action_id": "home_join", "block_id": "b", "action_ts": "1"}
     picked["selected_option"] = {"value": "横須賀市", "text": {"type": "plain_text", "text": "横須賀市"}}
     interaction(slack, on_home(slack, [picked]))
-    home = _view(fake_slack.wait_for("views.publish", 2)[1])
+    home = view_of(fake_slack.wait_for("views.publish", 2)[1])
     assert "所属: 横須賀市" in text_of(home) and "home_join" not in action_ids(home)
 
 
@@ -302,7 +286,7 @@ def test_a_record_is_removed_from_the_home(slack, fake_slack, services, municipa
     undo = action_ids(open_home(slack, fake_slack))["home_undo"]
     assert undo["value"] == IT_BASICS and "confirm" in undo
     interaction(slack, on_home(slack, [{"type": "button", "action_id": "home_undo", "value": undo["value"]}]))
-    home = _view(fake_slack.wait_for("views.publish", 2)[1])
+    home = view_of(fake_slack.wait_for("views.publish", 2)[1])
     assert completions_of(services, "U1") == [] and "home_undo" not in action_ids(home)
 
 
@@ -312,11 +296,11 @@ def test_reminder_buttons_turn_nudges_off_and_mark_leave_then_say_so_on_the_home
     assert action_ids(view)["home_nudges"]["value"] == "off" and action_ids(view)["home_leave"]["value"] == "on"
     fake_slack.reset_calls()
     interaction(slack, on_home(slack, [{"type": "button", "action_id": "home_nudges", "value": "off"}]))
-    home = _view(fake_slack.wait_for("views.publish")[0])
+    home = view_of(fake_slack.wait_for("views.publish")[0])
     assert "お知らせ: 受け取らない" in text_of(home) and action_ids(home)["home_nudges"]["value"] == "on"
     fake_slack.reset_calls()
     interaction(slack, on_home(slack, [{"type": "button", "action_id": "home_leave", "value": "on"}]))
-    home = _view(fake_slack.wait_for("views.publish")[0])
+    home = view_of(fake_slack.wait_for("views.publish")[0])
     assert "休職・休暇中のため送りません" in text_of(home) and action_ids(home)["home_leave"]["value"] == "off"
     with services.db.scope() as session:
         who = repo.member(session, "T1", "U1")

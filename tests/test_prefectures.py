@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from bot import cli
 from bot.cli_support import UserError
 from db import access, channels, migrate, prefectures, repo
-from tests.test_home import open_home, text_of
+from tests.helpers import open_home, text_of
 
 SHARED = "C0SHARED00"  # DXBOT_DIGEST_CHANNEL in these tests
 
