@@ -153,6 +153,8 @@ def _move(session: Session, services: Services, municipality: Municipality, name
     if before == target.name:
         return
     prefectures.move(session, municipality, target)
+    if municipality.digest_channel_id:  # its own channel must not be one the new prefecture's others post to
+        refuse_channel_used_elsewhere(session, services.settings, municipality.digest_channel_id, target.id)
     details = {"municipality": municipality.name, "from": before, "to": target.name}
     access.audit(
         session,

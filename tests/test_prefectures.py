@@ -154,6 +154,18 @@ def test_municipalities_join_move_and_list_by_prefecture(run, services, municipa
         assert prefectures.counts(session)[prefectures.prefecture_named(session, "群馬県").id] == (2, 0)
 
 
+def test_a_municipality_sharing_its_own_channel_with_a_neighbour_stays_in_their_prefecture(run, municipality):
+    """Two towns of 神奈川県 may share a channel; moving one to 群馬県 would post both prefectures' slices there."""
+    for name, code in (("逗子市", "142085"), ("葉山町", "143014")):
+        added = run("municipalities", "add", name, "--prefecture", "神奈川県", "--code", code, "--channel", "C0SHONAN01")
+        assert added[1] is None, added
+    run("prefectures", "add", "群馬県", "--channel", "C0GUNMA001")
+    refused = run("municipalities", "set", "葉山町", "--prefecture", "群馬県")[1]
+    assert str(refused) == "C0SHONAN01 is 逗子市's own digest channel, in another prefecture: pick another channel"
+    rows = json.loads(run("municipalities", "list", "--prefecture", "神奈川県", "--json")[0])["municipalities"]
+    assert "葉山町" in {row["name"] for row in rows}  # nothing moved
+
+
 def _municipalities_before_0010(engine, *places: tuple[int, str, str | None]) -> None:
     migrate.upgrade(engine, "0009")
     with engine.begin() as connection:
