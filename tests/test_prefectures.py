@@ -157,7 +157,9 @@ def test_municipalities_join_move_and_list_by_prefecture(run, services, municipa
 def test_a_municipality_sharing_its_own_channel_with_a_neighbour_stays_in_their_prefecture(run, municipality):
     """Two towns of 神奈川県 may share a channel; moving one to 群馬県 would post both prefectures' slices there."""
     for name, code in (("逗子市", "142085"), ("葉山町", "143014")):
-        added = run("municipalities", "add", name, "--prefecture", "神奈川県", "--code", code, "--channel", "C0SHONAN01")
+        added = run(
+            "municipalities", "add", name, "--prefecture", "神奈川県", "--code", code, "--channel", "C0SHONAN01"
+        )
         assert added[1] is None, added
     run("prefectures", "add", "群馬県", "--channel", "C0GUNMA001")
     refused = run("municipalities", "set", "葉山町", "--prefecture", "群馬県")[1]
