@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from db import access, repo
 from db.models import Completion, Member
+from tests.helpers import seat
 
 IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身につく!"
 
@@ -19,15 +20,16 @@ def people(services) -> None:
     with services.db.scope() as session:
         yokosuka = repo.municipality_named(session, "横須賀市")
         kamakura = repo.add_municipality(session, "鎌倉市", prefecture="神奈川県", code="142042")
-        for user, place, role in (
-            ("UC", yokosuka, "coordinator"),
-            ("UL", yokosuka, "learner"),
-            ("UKC", kamakura, "coordinator"),
-            ("UK", kamakura, "learner"),
-        ):
-            who = repo.member(session, "T1", user)
-            repo.join(session, who, place, services.now())
-            repo.set_role(session, who, role)
+        seat(
+            session,
+            services.now(),
+            (
+                ("UC", yokosuka, "coordinator"),
+                ("UL", yokosuka, "learner"),
+                ("UKC", kamakura, "coordinator"),
+                ("UK", kamakura, "learner"),
+            ),
+        )
 
 
 def role_of(services, user: str) -> str:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from bot import cli
 from bot.cli_support import UserError
 from db import access, channels, migrate, prefectures, repo
-from tests.helpers import open_home, text_of
+from tests.helpers import open_home, seat, text_of
 
 SHARED = "C0SHARED00"  # DXBOT_DIGEST_CHANNEL in these tests
 
@@ -211,16 +211,17 @@ def two_prefectures(services) -> None:
         yokosuka = repo.municipality_named(session, "横須賀市")
         kamakura = repo.add_municipality(session, "鎌倉市", prefecture="神奈川県")
         maebashi = repo.add_municipality(session, "前橋市", prefecture="群馬県")
-        for user, place, role in (
-            ("UA", yokosuka, "admin"),
-            ("UKC", kamakura, "coordinator"),
-            ("UK", kamakura, "learner"),
-            ("UGC", maebashi, "coordinator"),
-            ("UG", maebashi, "learner"),
-        ):
-            who = repo.member(session, "T1", user)
-            repo.join(session, who, place, services.now())
-            repo.set_role(session, who, role)
+        seat(
+            session,
+            services.now(),
+            (
+                ("UA", yokosuka, "admin"),
+                ("UKC", kamakura, "coordinator"),
+                ("UK", kamakura, "learner"),
+                ("UGC", maebashi, "coordinator"),
+                ("UG", maebashi, "learner"),
+            ),
+        )
         for channel, place, by in (("C0KQ", kamakura, "UKC"), ("C0GQ", maebashi, "UGC")):
             channels.configure_channel(
                 session, team_id="T1", channel_id=channel, municipality_id=place.id, by=by, at=services.now()
