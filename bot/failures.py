@@ -17,7 +17,7 @@ from urllib.error import URLError
 
 import typer
 
-from bot.cli_support import UserError
+from bot.cli.support import UserError
 from bot.settings import ConfigError, Settings
 
 log = logging.getLogger("dxbot")

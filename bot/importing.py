@@ -218,7 +218,7 @@ def slack_client(services: Services) -> Callable[[str | None], WebClient]:
     """SLACK_BOT_TOKEN's client, or in OAuth mode the installation's of the municipality's workspace (else
     DXBOT_DIGEST_TEAM's)."""
     from bot.app import web_client
-    from bot.cli_support import UserError
+    from bot.cli.support import UserError
 
     settings = services.settings
 

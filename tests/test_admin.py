@@ -140,7 +140,7 @@ def test_records_on_behalf_are_kept_in_the_audit_log(slack, fake_slack, services
 
 def test_cli_set_role_bootstraps_the_first_admin_and_is_audited(services, database_url, monkeypatch, municipality):
     from bot import cli
-    from bot.cli_support import UserError
+    from bot.cli.support import UserError
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     unknown = CliRunner().invoke(cli.cli, ["members", "set-role", "UADMIN", "admin"])

@@ -146,7 +146,7 @@ def test_forget_removes_every_personal_trace_and_keeps_the_digest_counts(
 
 
 def test_forget_asks_first_and_names_what_it_cannot_find(slack, services, municipality, database_url, monkeypatch):
-    from bot.cli_support import UserError
+    from bot.cli.support import UserError
 
     slack.command("join 横須賀市", user=PERSON)
     declined = forget(database_url, monkeypatch, PERSON, input="n\n")

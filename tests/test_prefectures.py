@@ -11,7 +11,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from bot import cli
-from bot.cli_support import UserError
+from bot.cli.support import UserError
 from db import access, channels, migrate, prefectures, repo
 from tests.helpers import open_home, seat, text_of
 

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from bot import digest as sender
 from bot.app import web_client
-from bot.cli_questions import register
-from bot.cli_support import UserError
+from bot.cli.questions import register
+from bot.cli.support import UserError
 from db import repo
 from db.digest import Week, digest_data
 from db.questions_report import normalised, questions_report

@@ -142,7 +142,7 @@ def test_digest_preview_is_refused_kindly_to_a_learner(slack, fake_slack):
 
 def test_members_role_cli(services, database_url, monkeypatch):
     from bot import cli
-    from bot.cli_support import UserError
+    from bot.cli.support import UserError
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     with services.db.scope() as session:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_support import JsonFlag, UserError, load_services, print_json
+from bot.cli.support import JsonFlag, UserError, load_services, print_json
 
 members_cli = typer.Typer(help="Members (each appears once they have used /dx).", no_args_is_help=True)
 

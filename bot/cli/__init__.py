@@ -1,4 +1,4 @@
-"""`dxbot …`: the command line. Each command group lives in its own module and imports what it needs only when
+"""`dxbot …`: the command line. Each command group lives in its own module of this package and imports what it needs only when
 it runs, so `dxbot --help` starts in a fraction of a second; every failure ends in one line and an exit code
 (bot/failures.py)."""
 
@@ -10,20 +10,20 @@ from typing import Annotated
 
 import typer
 
-from bot import (
-    cli_ask,
-    cli_courses,
-    cli_db,
-    cli_digest,
-    cli_export,
-    cli_import,
-    cli_installations,
-    cli_kb,
-    cli_members,
-    cli_municipalities,
-    cli_prefectures,
-    cli_questions,
-    cli_serve,
+from bot.cli import (
+    ask,
+    courses,
+    db,
+    digest,
+    export,
+    imports,
+    installations,
+    kb,
+    members,
+    municipalities,
+    prefectures,
+    questions,
+    serve,
 )
 
 cli = typer.Typer(
@@ -35,19 +35,19 @@ cli = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 for group in (
-    cli_db,
-    cli_ask,
-    cli_courses,
-    cli_prefectures,
-    cli_municipalities,
-    cli_installations,
-    cli_members,
-    cli_kb,
-    cli_digest,
-    cli_questions,
-    cli_import,
-    cli_export,
-    cli_serve,
+    db,
+    ask,
+    courses,
+    prefectures,
+    municipalities,
+    installations,
+    members,
+    kb,
+    digest,
+    questions,
+    imports,
+    export,
+    serve,
 ):
     group.register(cli)
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli_support import JsonFlag, UserError, load_services, print_json, whole
+from bot.cli.channels import refuse_channel_used_elsewhere, warn_without_channel, without_channel
+from bot.cli.support import MOST_LICENCES, JsonFlag, UserError, load_services, print_json, whole
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -161,23 +162,6 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
-def without_channel(session: Session, settings: Settings) -> list[str]:
-    """The prefectures whose digest would have nowhere to go (bot.digest.shared_channel)."""
-    from bot.digest import shared_channel
-    from db import prefectures
-
-    everyone = prefectures.tenants(session)
-    return [tenant.name for tenant in everyone if shared_channel(settings, tenant, everyone) is None]
-
-
-def warn_without_channel(missing: list[str]) -> None:
-    """Told at once, not by the clock on Monday (it refuses to start: bot.digest.require_shared_channels)."""
-    from knowledge.messages import t
-
-    for name in missing:
-        typer.echo(t("digest_error_no_shared_channel", "en", prefecture=name), err=True)
-
-
 def _name(raw: str, what: str) -> str:
     name = raw.strip()
     if not name or len(name) > 100:
@@ -196,7 +180,6 @@ def _prefecture(session: Session, name: str) -> Prefecture:
 
 def _settings(settings: Settings, **given: str | None) -> dict[str, object]:
     """The columns the options given set (`none` clears one), each checked as the part that reads it does."""
-    from bot.cli_municipalities import MOST_LICENCES
     from bot.settings import valid_channel_id, valid_team_id
 
     checks = {
@@ -247,18 +230,3 @@ def _check_shared_channel(session: Session, settings: Settings, prefecture: Pref
     channel = shared_channel(settings, mine, everyone)
     if channel is not None:
         refuse_channel_used_elsewhere(session, settings, channel, prefecture.id)
-
-
-def refuse_channel_used_elsewhere(session: Session, settings: Settings, channel: str, prefecture_id: int) -> None:
-    """UserError when a prefecture other than `prefecture_id` posts to `channel`, as its shared channel or one of
-    its municipalities' own: the digest posts once per channel and week, and no prefecture sees another's data."""
-    from bot.digest import shared_channel
-    from db import prefectures
-
-    everyone = prefectures.tenants(session)
-    for other in everyone:
-        if other.id != prefecture_id and shared_channel(settings, other, everyone) == channel:
-            raise UserError(f"{channel} is already {other.name}'s shared channel: pick another channel")
-    place = prefectures.own_channel_elsewhere(session, channel, prefecture_id)
-    if place is not None:
-        raise UserError(f"{channel} is {place}'s own digest channel, in another prefecture: pick another channel")

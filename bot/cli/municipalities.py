@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli_prefectures import refuse_channel_used_elsewhere, warn_without_channel, without_channel
-from bot.cli_support import JsonFlag, UserError, load_services, print_json, whole
+from bot.cli.channels import refuse_channel_used_elsewhere, warn_without_channel, without_channel
+from bot.cli.support import MOST_LICENCES, JsonFlag, UserError, load_services, print_json, whole
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -102,7 +102,6 @@ def _reading(given: str | None, name: str, code: str | None, knowledge: Knowledg
 
 
 DEFAULT_NUDGE_WEEKS = 3  # what the nudges use while a municipality sets none
-MOST_LICENCES = 1_000_000
 MOST_NUDGE_WEEKS = 52
 
 

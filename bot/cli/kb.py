@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_support import UserError, day, load_settings
+from bot.cli.support import UserError, day, load_settings
 
 kb_cli = typer.Typer(help="The curated knowledge base.", no_args_is_help=True)
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_support import JsonFlag, UserError, day, load_services, number, print_json, whole
+from bot.cli.support import JsonFlag, UserError, day, load_services, number, print_json, whole
 
 
 def register(cli: typer.Typer) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_support import JsonFlag, load_services, load_settings, print_json
+from bot.cli.support import JsonFlag, load_services, load_settings, print_json
 
 
 def register(cli: typer.Typer) -> None:

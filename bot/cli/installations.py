@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_support import JsonFlag, UserError, load_services, print_json
+from bot.cli.support import JsonFlag, UserError, load_services, print_json
 
 installations_cli = typer.Typer(
     help="The workspaces dxbot is installed in (OAuth mode) and their municipalities.", no_args_is_help=True

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli_support import JsonFlag, UserError, load_services, load_settings, print_json
+from bot.cli.support import JsonFlag, UserError, load_services, load_settings, print_json
 
 if TYPE_CHECKING:
     from bot.services import Services

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_support import UserError, choice, day, load_services
+from bot.cli.support import UserError, choice, day, load_services
 
 export_cli = typer.Typer(help="Export records as files.", no_args_is_help=True)
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_support import JsonFlag, UserError, load_services, print_json, whole
+from bot.cli.support import JsonFlag, UserError, load_services, print_json, whole
 
 import_cli = typer.Typer(help="Load completions from other systems.", no_args_is_help=True)
 SHOWN_REJECTIONS = 20

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 
+MOST_LICENCES = 1_000_000  # a prefecture's pool or a municipality's allocation
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_support import load_settings
+from bot.cli.support import load_settings
 
 db_cli = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 
