@@ -104,13 +104,8 @@ def send_digest(
 
 
 def shared_channel(settings: Settings, tenant: Tenant, tenants: Sequence[Tenant]) -> str | None:
-    """The prefecture's own shared channel; without one, DXBOT_DIGEST_CHANNEL when it is the only prefecture
-    without one (a setup from before prefectures, unchanged); None otherwise, so that no prefecture's digest
-    ever reaches another's channel."""
-    if tenant.shared_channel_id:
-        return tenant.shared_channel_id
-    without = [other for other in tenants if not other.shared_channel_id]
-    return settings.digest_channel if without == [tenant] else None
+    """prefectures.shared_channel with DXBOT_DIGEST_CHANNEL as the default."""
+    return prefectures.shared_channel(tenant, tenants, settings.digest_channel)
 
 
 def require_shared_channels(services: Services) -> None:

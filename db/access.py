@@ -3,10 +3,13 @@
 In Slack nobody sees another municipality's personal data: coordinators and admins see and correct their own
 municipality's members only. Admins also give roles and configure channels across their own prefecture (they are its
 operators), never in another (data never crosses prefectures: db/prefectures.py); coordinators give `learner` or
-`coordinator` within their own municipality. The command line (an operator with the database) is not limited."""
+`coordinator` within their own municipality. A role belongs to the municipality it was given in (db/membership.py):
+nobody holds one without belonging to a municipality. The command line (an operator with the database) is not
+limited."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import prefectures, repo
+from db.channels import ChannelOwner
 from db.models import AuditEntry, Member
 
 CLI_ACTOR = "cli"
@@ -26,11 +30,9 @@ def manages(actor: Member, municipality_id: int | None) -> bool:
 
 
 def reaches(session: Session, actor: Member, municipality_id: int | None) -> bool:
-    """Whether an admin's reach, their own prefecture, holds `municipality_id`'s members and channels; members who
-    have joined no municipality yet are within every admin's reach (an admin appoints before they first use /dx)."""
-    if actor.role != "admin":
-        return False
-    return municipality_id is None or prefectures.same_prefecture(session, actor.municipality_id, municipality_id)
+    """Whether an admin's reach, their own prefecture, holds `municipality_id`'s members and channels. Members of no
+    municipality are within nobody's: an admin who appoints one names the municipality they are appointed to."""
+    return actor.role == "admin" and prefectures.same_prefecture(session, actor.municipality_id, municipality_id)
 
 
 def may_give_role(session: Session, actor: Member, subject: Member, role: str) -> bool:
@@ -44,10 +46,16 @@ def may_give_role(session: Session, actor: Member, subject: Member, role: str) -
     )
 
 
-def may_configure_channel(session: Session, actor: Member, owner: int | None) -> bool:
-    """Whether `actor` may change a channel configured for municipality `owner` (None: nobody's yet): their own
-    municipality's, or as an admin their prefecture's."""
-    return owner in (None, actor.municipality_id) or reaches(session, actor, owner)
+def may_configure_channel(session: Session, actor: Member, owner: ChannelOwner, served: Callable[[int], bool]) -> bool:
+    """A municipality's channel (its own digest channel, or one configured for it) by its coordinators and its
+    prefecture's admins; a prefecture's shared channel by that prefecture's admins; a channel nobody owns yet by an
+    admin of a prefecture it serves (`served(prefecture_id)`: the channel's workspace hosts that prefecture)."""
+    if owner.municipality_id is not None:
+        return manages(actor, owner.municipality_id) or reaches(session, actor, owner.municipality_id)
+    tenant = prefectures.tenant_of(session, actor.municipality_id) if actor.role == "admin" else None
+    if tenant is None:
+        return False
+    return tenant.id == owner.prefecture_id if owner.prefecture_id is not None else served(tenant.id)
 
 
 def coordinators(session: Session, municipality_id: int) -> list[Member]:

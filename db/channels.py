@@ -1,14 +1,38 @@
 """Channel configurations: where dxbot answers every question without a mention, and whether publicly or only to
-the asker (ChannelConfig)."""
+the asker (ChannelConfig); and whose a channel is, which says who may configure it (db/access.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import ChannelConfig
+from db import prefectures
+from db.models import ChannelConfig, Municipality
+
+
+@dataclass(frozen=True)
+class ChannelOwner:
+    """A municipality's channel, a prefecture's shared channel, or (both None) nobody's yet."""
+
+    municipality_id: int | None = None
+    prefecture_id: int | None = None
+
+
+def owner_of(session: Session, channel_id: str, default_shared: str | None) -> ChannelOwner:
+    """Whose channel it is: the municipality whose own digest channel it is; else the prefecture whose shared channel
+    it is (`default_shared`: DXBOT_DIGEST_CHANNEL); else the municipality it was configured for; else nobody's."""
+    own = session.scalar(select(Municipality.id).where(Municipality.digest_channel_id == channel_id).limit(1))
+    if own is not None:
+        return ChannelOwner(municipality_id=own)
+    everyone = prefectures.tenants(session)
+    for tenant in everyone:
+        if prefectures.shared_channel(tenant, everyone, default_shared) == channel_id:
+            return ChannelOwner(prefecture_id=tenant.id)
+    found = channel_config(session, channel_id)
+    return ChannelOwner(municipality_id=found.municipality_id if found is not None else None)
 
 
 def channel_config(session: Session, channel_id: str) -> ChannelConfig | None:

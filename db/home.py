@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db import prefectures, repo
+from db import membership, prefectures, repo
 from db.digest import MIN_NAMED_GROUP, SharedTip
 from db.escalations import open_escalations
 from db.models import Completion, Course, Member, Municipality, Share
@@ -67,6 +67,13 @@ class OpenEscalation:
 
 
 @dataclass(frozen=True)
+class PendingJoin:
+    request_id: int
+    user_id: str
+    requested_at: datetime
+
+
+@dataclass(frozen=True)
 class Overview:
     """A municipality as its coordinators see it on the App Home."""
 
@@ -79,6 +86,7 @@ class Overview:
     licences: int | None
     licences_in_use: int
     escalations: tuple[OpenEscalation, ...]
+    join_requests: tuple[PendingJoin, ...] = ()
 
 
 def overview(
@@ -120,7 +128,17 @@ def overview(
         escalations=tuple(
             OpenEscalation(e.channel_id, e.thread_ts, e.created_at) for e in open_escalations(session, municipality_id)
         ),
+        join_requests=tuple(
+            PendingJoin(request.id, member.slack_user_id, request.requested_at)
+            for request, member in membership.pending_in(session, municipality_id)
+        ),
     )
+
+
+def pending_join(session: Session, who: Member) -> str | None:
+    """The municipality the member asked to join and waits for, if any."""
+    found = membership.pending_of(session, who)
+    return session.get(Municipality, found.municipality_id).name if found is not None else None
 
 
 def member_of(session: Session, team_id: str, user_id: str) -> Member | None:

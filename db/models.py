@@ -34,7 +34,7 @@ NAMING_CONVENTION = {
 }
 
 # The newest migration (db/migrations/versions): commands check the database is at it before they use it.
-SCHEMA_REVISION = "0010"
+SCHEMA_REVISION = "0011"
 ROLES = ("learner", "coordinator", "admin")
 TRACKS = ("ict", "business", "common")
 REQUIREMENTS = ("required", "recommended")
@@ -45,6 +45,9 @@ JOB_LANES = ("reply", "ask")
 JOB_STATES = ("queued", "running", "failed")
 ANSWER_VISIBILITY = ("public", "ephemeral")
 ESCALATION_STATES = ("open", "resolved")
+# How a municipality takes new members: anyone (a pilot), staff at its e-mail domains, or whom a coordinator approves.
+JOIN_POLICIES = ("open", "domain", "approval")
+JOIN_STATES = ("pending", "approved", "denied", "withdrawn")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -114,6 +117,10 @@ class Municipality(Base):
     digest_channel_id: Mapped[str | None] = mapped_column(String(32))
     licences: Mapped[int | None] = mapped_column(Integer, comment="Udemy Business licences allocated to it")
     nudge_weeks: Mapped[int | None] = mapped_column(Integer, comment="weeks without a completion before a nudge")
+    join_policy: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    email_domains: Mapped[list[str]] = mapped_column(
+        default=list, server_default="[]", comment="the domain policy's e-mail domains, e.g. city.yokosuka.kanagawa.jp"
+    )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     # Through a table of its own: SQLite cannot add or drop a foreign-key column in place (see migration 0010).
@@ -144,6 +151,7 @@ class Member(Base):
     show_name: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     display_name: Mapped[str | None] = mapped_column(String(100))
     joined_at: Mapped[datetime | None]
+    # Slack's profile address (users.info on a join, users.lookupByEmail on an import); the comment is 0009's.
     email: Mapped[str | None] = mapped_column(String(254), comment="from an import, to match Udemy rows again")
     nudges: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     on_leave: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -419,3 +427,22 @@ class SkillCheck(Base):
     track: Mapped[str] = mapped_column(String(16))
     plan: Mapped[list[str]]
     taken_at: Mapped[datetime]
+
+
+class JoinRequest(Base):
+    """A member's wish to join a municipality that takes members by approval: pending until one of its coordinators
+    (or an admin of its prefecture) approves or denies it, or the member asks to join elsewhere (withdrawn)."""
+
+    __tablename__ = "join_requests"
+    __table_args__ = (
+        CheckConstraint(_in("state", JOIN_STATES), name="state"),
+        Index("ix_join_requests_municipality_id_state", "municipality_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    requested_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(32), comment="the Slack user id of who approved or denied")

@@ -3,6 +3,7 @@ reach its own municipalities only. The command line (an operator with the databa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
@@ -73,6 +74,16 @@ def tenant_of(session: Session, municipality_id: int | None) -> Tenant | None:
         .where(MunicipalityPrefecture.municipality_id == municipality_id)
     )
     return Tenant.of(found) if found is not None else None
+
+
+def shared_channel(tenant: Tenant, tenants: Sequence[Tenant], default: str | None) -> str | None:
+    """The prefecture's own shared channel; without one, `default` (DXBOT_DIGEST_CHANNEL) when it is the only
+    prefecture without one (a setup from before prefectures, unchanged); None otherwise, so that no prefecture's
+    digest ever reaches another's channel."""
+    if tenant.shared_channel_id:
+        return tenant.shared_channel_id
+    without = [other for other in tenants if not other.shared_channel_id]
+    return default if without == [tenant] else None
 
 
 def municipality_ids(prefecture_id: int) -> Select:

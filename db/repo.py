@@ -108,14 +108,6 @@ def member(session: Session, team_id: str, user_id: str) -> Member:
     return created
 
 
-def join(session: Session, who: Member, municipality: Municipality, now: datetime) -> None:
-    """Attach a member to a municipality; joining the same one again changes nothing (nor the digest's history)."""
-    if who.municipality_id != municipality.id:
-        who.municipality = municipality
-        who.joined_at = now
-    session.flush()
-
-
 def is_organisation(home: str) -> bool:
     """An Enterprise Grid organisation's id (E…), as opposed to a workspace's (T…)."""
     return home.startswith("E")
@@ -206,7 +198,13 @@ def active_members(session: Session, municipality_id: int, since: datetime) -> i
     return session.scalar(query) or 0
 
 
+class NoMunicipality(ValueError):
+    """A coordinator's or admin's role is given in a municipality: the member must belong to one."""
+
+
 def set_role(session: Session, who: Member, role: str) -> None:
+    if role != "learner" and who.municipality_id is None:
+        raise NoMunicipality(who.slack_user_id)
     who.role = role
     session.flush()
 

@@ -3,13 +3,14 @@ municipalities each hosts. Apart from db/repo.py so that single-token mode never
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from db import slack_tables
+from db import prefectures, slack_tables
 from db.models import InstallationMunicipality, Municipality
 
 
@@ -71,3 +72,22 @@ def map_installation(session: Session, team_id: str, municipality: Municipality,
 def unmap_installation(session: Session, team_id: str) -> int:
     """Forget which municipalities an uninstalled workspace hosted."""
     return session.execute(delete(InstallationMunicipality).where(InstallationMunicipality.team_id == team_id)).rowcount
+
+
+def hosts(session: Session, teams: Collection[str], municipality_id: int) -> bool:
+    """Whether one of `teams` (a member's workspace, their Grid organisation) is mapped to the municipality."""
+    query = select(InstallationMunicipality.team_id).where(
+        InstallationMunicipality.team_id.in_(list(teams)), InstallationMunicipality.municipality_id == municipality_id
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def serves_prefecture(session: Session, team_id: str | None, prefecture_id: int) -> bool:
+    """Whether the workspace hosts one of the prefecture's municipalities."""
+    if team_id is None:
+        return False
+    query = select(InstallationMunicipality.team_id).where(
+        InstallationMunicipality.team_id == team_id,
+        InstallationMunicipality.municipality_id.in_(prefectures.municipality_ids(prefecture_id)),
+    )
+    return session.scalar(query.limit(1)) is not None

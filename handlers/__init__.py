@@ -18,6 +18,7 @@ def register_all(app: App) -> None:
         installations,
         learning,
         lifecycle,
+        membership,
         sharing,
         skill_check,
     )
@@ -35,13 +36,14 @@ def register_all(app: App) -> None:
         exports,
         skill_check,
         lifecycle,
+        membership,
     ):
         surface.register(app)
 
 
 def job_kinds() -> dict[str, JobKind]:
     """Every kind of job the lanes run, by name."""
-    from handlers import ask, assistant, delivery, escalation, exports, home, sharing
+    from handlers import ask, assistant, delivery, escalation, exports, home, membership, sharing
 
-    modules = (delivery, ask, assistant, home, sharing, escalation, exports)
+    modules = (delivery, ask, assistant, home, sharing, escalation, exports, membership)
     return {kind: job for module in modules for kind, job in module.JOBS.items()}

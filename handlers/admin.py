@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from db import access, channels, prefectures, repo
+from db import access, channels, membership, prefectures, repo, workspaces
 from db.models import AuditEntry, Member
 from handlers import blocks, learning
 from handlers.request import Request
@@ -67,7 +67,7 @@ def admin(request: Request) -> None:
             request.reply(t("admin_help", request.lang))
         elif action is None:
             request.reply(t("admin_unknown", request.lang, word=word[:30], help=t("admin_help", request.lang)))
-        elif actor.municipality_id is None and not (word == "role" and actor.role == "admin"):
+        elif actor.municipality_id is None:  # a role belongs to a municipality: only a row from before 0011
             request.reply(t("admin_join_first", request.lang))
         else:
             action(request, session, actor, rest)
@@ -93,7 +93,6 @@ def _subject(request: Request, session: Session, word: str) -> tuple[Member | No
 
 
 def _not_yours(request: Request, actor: Member, user_id: str) -> None:
-    """(Only an admin may have no municipality, and gives roles to new members only until they join one.)"""
     name = actor.municipality.name
     request.reply(t("admin_not_your_member", request.lang, user=user_id, municipality=name))
 
@@ -101,29 +100,27 @@ def _not_yours(request: Request, actor: Member, user_id: str) -> None:
 def _beyond_reach(request: Request, session: Session, actor: Member, user_id: str) -> None:
     """An admin's roles reach their own prefecture: say which, or ask one who has joined none to join first."""
     tenant = prefectures.tenant_of(session, actor.municipality_id)
-    if tenant is None:
-        request.reply(t("admin_join_first", request.lang))
-    else:
-        request.reply(t("admin_not_your_prefecture", request.lang, user=user_id, prefecture=tenant.name))
+    request.reply(t("admin_not_your_prefecture", request.lang, user=user_id, prefecture=tenant.name))
 
 
 # --- roles and members -------------------------------------------------------------------------
 
 
 def _role(request: Request, session: Session, actor: Member, rest: str) -> None:
+    """`role @person ROLE`, and for an admin appointing someone of no municipality yet `role @person ROLE 横須賀市`
+    (a municipality of their prefecture, which the person joins)."""
     words = rest.split()
-    if len(words) != 2:
+    role = ROLE_WORDS.get(unicodedata.normalize("NFKC", words[1]).lower()) if len(words) in (2, 3) else None
+    if role is None:
         request.reply(t("admin_role_usage", request.lang))
         return
     subject, user_id = _subject(request, session, words[0])
     if user_id is None:
         return
-    role = ROLE_WORDS.get(unicodedata.normalize("NFKC", words[1]).lower())
-    if role is None:
-        request.reply(t("admin_role_usage", request.lang))
-        return
-    if subject is None and actor.role == "admin":  # an admin may appoint someone before they first use /dx
-        subject = repo.member(session, request.home, user_id)
+    if actor.role == "admin" and (subject is None or subject.municipality_id is None):
+        subject = _appointee(request, session, actor, user_id, words[2] if len(words) == 3 else None)
+        if subject is None:
+            return
     if subject is None:
         _not_yours(request, actor, user_id)
         return
@@ -139,23 +136,26 @@ def _role(request: Request, session: Session, actor: Member, rest: str) -> None:
     before = subject.role
     repo.set_role(session, subject, role)
     now = request.services.now()
-    access.audit(
-        session,
-        at=now,
-        actor=actor,
-        action="set_role",
-        member=subject,
-        details={"user": user_id, "from": before, "to": role},
-    )
-    request.reply(
-        t(
-            "admin_role_ok",
-            request.lang,
-            user=user_id,
-            role=t(f"role_{role}", request.lang),
-            before=t(f"role_{before}", request.lang),
-        )
-    )
+    details = {"user": user_id, "from": before, "to": role}
+    access.audit(session, at=now, actor=actor, action="set_role", member=subject, details=details)
+    before_label, role_label = t(f"role_{before}", request.lang), t(f"role_{role}", request.lang)
+    request.reply(t("admin_role_ok", request.lang, user=user_id, role=role_label, before=before_label))
+
+
+def _appointee(request: Request, session: Session, actor: Member, user_id: str, name: str | None) -> Member | None:
+    """Someone of no municipality yet, joined to the one of the admin's prefecture the admin names (a role
+    belongs to a municipality); None once the reply says what is missing."""
+    if name is None:
+        request.reply(t("admin_role_name_municipality", request.lang, user=user_id))
+        return None
+    place = repo.municipality_named(session, name)
+    if place is None or not access.reaches(session, actor, place.id):
+        tenant = prefectures.tenant_of(session, actor.municipality_id)
+        request.reply(t("admin_role_not_in_prefecture", request.lang, name=blocks.escape(name), prefecture=tenant.name))
+        return None
+    subject = repo.member(session, request.home, user_id)
+    membership.join(session, subject, place, request.services.now(), how="appointed", actor=actor)
+    return subject
 
 
 def _members(request: Request, session: Session, actor: Member, _rest: str) -> None:
@@ -198,7 +198,7 @@ def _done(request: Request, session: Session, actor: Member, rest: str) -> None:
     course = CourseMatcher.clear_winner(matches)
     if course is None and matches:
         titles = "、".join(f"「{m.course.title}」" for m in matches[:4])
-        request.reply(t("admin_done_choose", lang, text=text, titles=titles))
+        request.reply(t("admin_done_choose", lang, text=blocks.escape(text), titles=blocks.escape(titles)))
         return
     title = course.title if course else text
     now = request.services.now()
@@ -209,9 +209,10 @@ def _done(request: Request, session: Session, actor: Member, rest: str) -> None:
     )
     if not recorded.created:
         when = learning.local_date(recorded.completed_at, request.services.settings.tz)
-        request.reply(t("admin_done_already", lang, user=user_id, title=recorded.title, date=when))
+        request.reply(t("admin_done_already", lang, user=user_id, title=blocks.escape(recorded.title), date=when))
         return
-    request.reply(t("admin_done_ok", lang, user=user_id, title=title, hours=learning.hours_label(hours, lang)))
+    shown, hours_text = blocks.escape(title), learning.hours_label(hours, lang)
+    request.reply(t("admin_done_ok", lang, user=user_id, title=shown, hours=hours_text))
 
 
 def _undo(request: Request, session: Session, actor: Member, rest: str) -> None:
@@ -221,13 +222,13 @@ def _undo(request: Request, session: Session, actor: Member, rest: str) -> None:
     subject, user_id, text = found
     removed = repo.remove_completion(session, subject, learning.course_key(request, session, subject, text))
     if removed is None:
-        request.reply(t("admin_undo_none", request.lang, user=user_id, text=text))
+        request.reply(t("admin_undo_none", request.lang, user=user_id, text=blocks.escape(text)))
         return
     details = {"user": user_id, "course": removed.title_snapshot, "course_id": removed.course_id}
     access.audit(
         session, at=request.services.now(), actor=actor, action="undo_on_behalf", member=subject, details=details
     )
-    request.reply(t("admin_undo_ok", request.lang, user=user_id, title=removed.title_snapshot))
+    request.reply(t("admin_undo_ok", request.lang, user=user_id, title=blocks.escape(removed.title_snapshot)))
 
 
 def _member_and_course(
@@ -296,16 +297,16 @@ def _channel(request: Request, session: Session, actor: Member, rest: str) -> No
     if setting is None or channel_id is None:
         request.reply(t("admin_channel_usage", lang))
         return
-    found = channels.channel_config(session, channel_id)
-    if found is not None and not access.may_configure_channel(session, actor, found.municipality_id):
-        request.reply(t("admin_channel_not_yours", lang, channel=channel_id))
+    owner = channels.owner_of(session, channel_id, request.services.settings.digest_channel)
+    if not access.may_configure_channel(session, actor, owner, _served_by(request, session)):
+        request.reply(t(_refusal(owner), lang, channel=channel_id))
         return
     now = request.services.now()
     config = channels.configure_channel(
         session,
         team_id=request.home,
         channel_id=channel_id,
-        municipality_id=actor.municipality_id,
+        municipality_id=owner.municipality_id or actor.municipality_id,
         by=actor.slack_user_id,
         at=now,
         **setting,
@@ -317,6 +318,20 @@ def _channel(request: Request, session: Session, actor: Member, rest: str) -> No
     request.reply(
         t("admin_channel_saved", lang) + "\n" + _state(config.channel_id, config.answer_all, config.visibility, lang)
     )
+
+
+def _served_by(request: Request, session: Session) -> Callable[[int], bool]:
+    """Which prefectures the channel's workspace serves: with one workspace, all of them; in OAuth mode, those with
+    a municipality mapped to the workspace the command came through."""
+    if request.services.installations is None:
+        return lambda _prefecture_id: True
+    return lambda prefecture_id: workspaces.serves_prefecture(session, request.via, prefecture_id)
+
+
+def _refusal(owner: channels.ChannelOwner) -> str:
+    if owner.municipality_id is not None:
+        return "admin_channel_not_yours"
+    return "admin_channel_shared" if owner.prefecture_id is not None else "admin_channel_unowned"
 
 
 def _setting(words: list[str]) -> dict | None:

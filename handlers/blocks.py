@@ -24,6 +24,7 @@ from knowledge.messages import Lang, t
 SECTION_LIMIT = 3000
 CHOICE_BLOCK = "done_choice_"
 BUTTON_VALUE_LIMIT = 2000
+JOIN_APPROVE, JOIN_DENY = "join_approve", "join_deny"  # a request to join, decided (handlers/membership.py)
 
 
 def as_dicts(blocks: Sequence[Block]) -> list[dict]:
@@ -138,6 +139,16 @@ def escalation(text: str, resolve_value: str | None, lang: Lang) -> list[Block]:
         )
         blocks.append(ActionsBlock(block_id="escalation_actions", elements=[button]))
     return blocks
+
+
+def join_request(text: str, request_id: int, lang: Lang) -> list[Block]:
+    """A request to join a municipality, with the buttons that decide it (in an approver's DM and Home)."""
+    value = str(request_id)
+    buttons = [
+        ButtonElement(text=t("join_approve_button", lang), action_id=JOIN_APPROVE, value=value, style="primary"),
+        ButtonElement(text=t("join_deny_button", lang), action_id=JOIN_DENY, value=value),
+    ]
+    return [section(text), ActionsBlock(block_id=f"join_request_{value}", elements=buttons)]
 
 
 def shared_answer(user_id: str, question: str, text: str, sources: Sequence[Citation], lang: Lang) -> list[Block]:

@@ -10,12 +10,12 @@ from dataclasses import replace
 
 from slack_bolt import App
 
-from handlers import admin, ask, exports, learning, nudges, sharing, skill_check, subsidy
+from handlers import admin, ask, exports, learning, membership, nudges, sharing, skill_check, subsidy
 from handlers.request import Handler, Request, apologise_on_failure, from_command
 from knowledge.messages import Lang, language_of, t
 
 SUBCOMMANDS: dict[str, Handler] = {
-    "join": learning.join,
+    "join": membership.join,
     "track": learning.track,
     "done": learning.done,
     "undo": learning.undo,

@@ -38,8 +38,6 @@ TIPS = 3
 def register(app: App) -> None:
     app.event("app_home_opened")(_home_opened)
     app.action(blocks.RECORD)(_open_record)
-    app.action(blocks.JOIN)(_joined)
-    app.options(blocks.JOIN)(_municipality_options)
     app.action(blocks.UNDO)(_undo)
     app.shortcut(RECORD_SHORTCUT)(_open_record)
     app.action(blocks.TRACK)(_track_picked)
@@ -55,10 +53,11 @@ def _home_opened(event, body, context) -> None:
     who = person(body, event)
     if event.get("tab") not in (None, "home") or who is None:
         return
-    context["services"].jobs.submit(_publish_job(who), event_id=text_field(body, "event_id"))
+    context["services"].jobs.submit(publish_job(who), event_id=text_field(body, "event_id"))
 
 
-def _publish_job(who: Person) -> NewJob:
+def publish_job(who: Person) -> NewJob:
+    """The member's Home published again (after anything on it changed)."""
     return NewJob("reply", "publish_home", {"team_id": who.home, "user_id": who.user})
 
 
@@ -85,6 +84,7 @@ def _learner(services: Services, session, who: Member, now: datetime) -> blocks.
     start, end = fiscal_year_span(year, tz)
     return blocks.LearnerHome(
         municipality=who.municipality.name if who.municipality else None,
+        pending=home_db.pending_join(session, who) if who.municipality_id is None else None,
         track=who.track,
         path=[(course, course.id in finished) for course in path],
         fiscal_year=year,
@@ -127,31 +127,6 @@ def _open_record(ack, body, context, client) -> None:
     ack()
 
 
-def _municipality_options(ack, body, context) -> None:
-    """The municipality picker of a member who has not joined: the names closest to what they typed."""
-    typed = clean_input(text_field(body, "value"), 100)
-    if typed is None:
-        ack(options=[])
-        return
-    services = context["services"]
-    with services.db.scope(read_only=True) as session:
-        _, ranked = learning.municipalities_like(session, typed, services.knowledge, limit=blocks.MAX_OPTIONS)
-    ack(options=blocks.municipality_options([name for name, _ in ranked]))
-
-
-def _joined(ack, body, context) -> None:
-    """A municipality picked on the Home (what `/dx join` does with a name it recognises), then the Home again."""
-    services, who = context["services"], person(body)
-    name = text_field(body["actions"][0].get("selected_option") or {}, "value")
-    if who is not None and name:
-        with services.db.scope() as session:
-            municipality = repo.municipality_named(session, name)
-            if municipality is not None:  # an option we offered, unless the municipality was renamed since
-                repo.join(session, repo.member(session, who.home, who.user), municipality, services.now())
-            services.jobs.add(session, _publish_job(who))
-    ack()
-
-
 def _undo(ack, body, context) -> None:
     """A record removed from the Home's list (what `/dx undo` does), then the Home again."""
     services, who = context["services"], person(body)
@@ -159,7 +134,7 @@ def _undo(ack, body, context) -> None:
     if who is not None and key:
         with services.db.scope() as session:
             repo.remove_completion(session, repo.member(session, who.home, who.user), key)
-            services.jobs.add(session, _publish_job(who))
+            services.jobs.add(session, publish_job(who))
     ack()
 
 
@@ -169,7 +144,7 @@ def _track_picked(ack, body, context, client) -> None:
     chosen = text_field((body["actions"][0].get("selected_option") or {}), "value")
     if who is not None and chosen in blocks.TRACKS:
         apologise_on_failure(learning.track)(from_action(body, services, client, text=chosen, lang="ja"))
-        services.jobs.submit(_publish_job(who))
+        services.jobs.submit(publish_job(who))
     ack()
 
 
@@ -181,7 +156,7 @@ def _switched(command: Handler) -> Callable:
         value = text_field(body["actions"][0], "value")
         if who is not None and value in ("on", "off"):
             apologise_on_failure(command)(from_action(body, services, client, text=value, lang="ja"))
-            services.jobs.submit(_publish_job(who))
+            services.jobs.submit(publish_job(who))
         ack()
 
     return clicked
@@ -330,7 +305,7 @@ def _record(session, services: Services, who: Person, form: _Form, lang: Lang) -
         )
     day = recorded.completed_at.astimezone(tz).strftime("%Y-%m-%d")
     for member in {actor.id: actor, subject.id: subject}.values():
-        services.jobs.add(session, _publish_job(Person(member.slack_team_id, member.slack_user_id)))
+        services.jobs.add(session, publish_job(Person(member.slack_team_id, member.slack_user_id)))
     if not recorded.created:
         return t("done_already", lang, title=escape(recorded.title), date=day)
     if subject is actor:

@@ -30,7 +30,7 @@ from slack_sdk.models.views import View
 
 from db.digest import SharedTip
 from db.home import Overview
-from handlers.blocks import clip, context, course_label, escape, section
+from handlers.blocks import clip, context, course_label, escape, join_request, section
 from handlers.digest_blocks import share_line
 from knowledge.courses import Match
 from knowledge.kb import Course
@@ -64,6 +64,7 @@ RECENT_LINES = 5
 TIP_LINES = 3
 NAME_LINES = 20
 ESCALATION_LINES = 10
+JOIN_REQUEST_LINES = 5
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Recent:
 @dataclass(frozen=True)
 class LearnerHome:
     municipality: str | None
+    pending: str | None  # the municipality they asked to join, while it waits for approval
     track: str | None
     path: Sequence[tuple[Course, bool]]  # the member's path, required first, and whether each is done
     fiscal_year: int
@@ -92,6 +94,8 @@ def home(learner: LearnerHome, overview: Overview | None, now: datetime, lang: L
     where = learner.municipality
     if where:
         blocks.append(context(t("progress_municipality", lang, name=where)))
+    elif learner.pending:
+        blocks.append(context(t("home_join_pending", lang, municipality=learner.pending)))
     else:
         picker = ExternalDataSelectElement(
             action_id=JOIN, placeholder=t("home_join_placeholder", lang), min_query_length=1
@@ -203,8 +207,20 @@ def _coordinator(overview: Overview, now: datetime, lang: Lang) -> list[Block]:
         section("\n".join(figures)),
         section(f"{t('home_not_started', lang)}\n{waiting_text}"),
         section(f"{t('home_escalations_title', lang)}\n{escalation_text or t('home_escalations_none', lang)}"),
+        *_join_requests(overview, now, lang),
         ActionsBlock(block_id="home_coordinator_actions", elements=buttons),
     ]
+
+
+def _join_requests(overview: Overview, now: datetime, lang: Lang) -> list[Block]:
+    """Who waits for approval, each with the buttons (the first few; the rest after these are decided)."""
+    if not overview.join_requests:
+        return []
+    blocks: list[Block] = [section(t("join_pending_title", lang, count=len(overview.join_requests)))]
+    for request in overview.join_requests[:JOIN_REQUEST_LINES]:
+        line = t("join_pending_line", lang, user=request.user_id, age=_age(request.requested_at, now, lang))
+        blocks += join_request(line, request.request_id, lang)
+    return blocks
 
 
 def _capped(lines: list[str], total: int, lang: Lang) -> list[str]:

@@ -1,4 +1,4 @@
-"""`/dx join`, `/dx track`, `/dx done`, `/dx undo`, `/dx progress` and the course-picking buttons."""
+"""`/dx track`, `/dx done`, `/dx undo`, `/dx progress` and the course-picking buttons."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from slack_bolt import App
 
 from bot.services import Services
 from db import repo
-from db.models import Member, Municipality
+from db.models import Member
 from handlers import blocks
 from handlers.request import Request, apologise_on_failure, from_action, text_field
 from knowledge.courses import CourseMatcher, Listing
-from knowledge.kb import Course, Knowledge
+from knowledge.kb import Course
 from knowledge.messages import Lang, t
-from knowledge.text import clean_input, municipal_readings, rank_names
+from knowledge.text import clean_input, rank_names
 
 COURSE_TEXT_LIMIT = 200
 TRACK_WORDS = {"ict": "ict", "ict系": "ict", "business": "business", "事業": "business", "事業系": "business"}
@@ -28,40 +28,6 @@ def register(app: App) -> None:
 
 
 # --- sub-commands -------------------------------------------------------------------------------
-
-
-def join(request: Request) -> None:
-    name = clean_input(request.text, 100)
-    if name is None:
-        request.reply(t("join_usage", request.lang))
-        return
-    with request.services.db.scope() as session:
-        known, ranked = municipalities_like(session, name, request.services.knowledge)
-        exact = ranked and (ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[1][1] < 90))
-        if not exact:
-            names = "、".join(n for n, _ in ranked)
-            hint = t("join_suggestions", request.lang, names=names) if names else t("join_none_close", request.lang)
-            request.reply(t("join_unknown", request.lang, text=name, suggestions=hint))
-            return
-        municipality = known[ranked[0][0]]
-        who = repo.member(session, request.home, request.user_id)
-        repo.join(session, who, municipality, request.services.now())
-    request.reply(t("join_ok", request.lang, municipality=municipality.name))
-
-
-def municipalities_like(
-    session, name: str, knowledge: Knowledge, limit: int = 5
-) -> tuple[dict[str, Municipality], list[tuple[str, float]]]:
-    """The municipalities by name, and the names closest to `name`, best first (`/dx join` and the App Home)."""
-    known = {m.name: m for m in repo.municipalities(session)}
-    readings = {m.name: _municipal_readings(m, knowledge) for m in known.values()}
-    return known, rank_names(name, list(known), readings=readings, limit=limit)
-
-
-def _municipal_readings(municipality: Municipality, knowledge: Knowledge) -> tuple[str, ...]:
-    """What to match よこすか or Yokosuka against; rows added before readings were kept fall back on the bundled list."""
-    reading = knowledge.reading_of(municipality.name, municipality.code, municipality.reading)
-    return municipal_readings(reading) if reading else ()
 
 
 def track(request: Request) -> None:

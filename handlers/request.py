@@ -45,10 +45,15 @@ class Person:
     Slack Connect guest is never taken for a member of the workspace whose channel they write in. They belong
     to the payload's organisation when their own team is the payload's, when the payload is the organisation's
     own (an org-wide install names no team), or when their id is a Grid one (W…: unique across it). A Grid
-    member with a U… id seen from a sibling workspace is keyed by their workspace: no payload says otherwise."""
+    member with a U… id seen from a sibling workspace is keyed by their workspace: no payload says otherwise.
+
+    `workspace` is their own workspace (T…) when the payload says it; `guest` that they belong neither to the
+    payload's workspace nor to its organisation (a Slack Connect guest, an outside Grid member)."""
 
     home: str
     user: str
+    workspace: str | None = None
+    guest: bool = False
 
 
 def person(body: dict, event: dict | None = None) -> Person | None:
@@ -62,12 +67,12 @@ def person(body: dict, event: dict | None = None) -> Person | None:
     )
     if not user_id or not own_team:
         return None
-    if repo.is_organisation(own_team):  # events name an outside Grid member's organisation as their team
-        return Person(own_team, user_id)
     organisation = _organisation(body)
+    if repo.is_organisation(own_team):  # events name an outside Grid member's organisation as their team
+        return Person(own_team, user_id, guest=own_team != organisation)
     if organisation and (user_id.startswith("W") or payload_team in (None, own_team)):
-        return Person(organisation, user_id)
-    return Person(own_team, user_id)
+        return Person(organisation, user_id, workspace=own_team)
+    return Person(own_team, user_id, workspace=own_team, guest=payload_team not in (None, own_team))
 
 
 def _organisation(body: dict) -> str | None:
@@ -92,6 +97,9 @@ class Request:
     client: WebClient  # for the few calls the ack itself must make (opening a modal while its trigger is valid)
     response_url: str | None = None
     trigger_id: str | None = None
+    workspace: str | None = None  # see Person
+    guest: bool = False
+    via: str | None = None  # the workspace the request came through (a channel's, a shared channel's host)
     # A command answered by what it opened (a modal) still needs its ack, with nothing to show; a click is acked
     # by its listener, so there it does nothing.
     acknowledge_silently: Callable[[], None] = lambda: None
@@ -120,6 +128,9 @@ def _identity(body: dict) -> dict:
     return dict(
         home=who.home,
         user_id=who.user,
+        workspace=who.workspace,
+        guest=who.guest,
+        via=text_field(body, "team_id") or text_field(body.get("team"), "id"),
         user_name=text_field(body, "user_name") or text_field(user, "username") or text_field(user, "name"),
         channel_id=text_field(body, "channel_id") or text_field(channel, "id"),
         response_url=text_field(body, "response_url"),

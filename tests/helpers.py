@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import Callable
 
-from db import prefectures, repo
+from db import membership, prefectures, repo
 from db.prefectures import Tenant
 
 
@@ -77,5 +77,5 @@ def seat(session, now, people) -> None:
     """Members of team T1 in their municipalities with their roles: (user id, municipality, role) each."""
     for user, place, role in people:
         who = repo.member(session, "T1", user)
-        repo.join(session, who, place, now)
+        membership.join(session, who, place, now)
         repo.set_role(session, who, role)

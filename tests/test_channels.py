@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy import func, select
 
-from db import channels, repo
+from db import channels, membership, repo
 from db.models import Job, Question
 from tests.helpers import eventually
 
@@ -17,7 +17,7 @@ IT_BASICS = "たった10時間で社会人に必要なIT基礎知識が全て身
 def coordinator(services, user: str = "UC", municipality: str = "横須賀市") -> None:
     with services.db.scope() as session:
         who = repo.member(session, "T1", user)
-        repo.join(session, who, repo.municipality_named(session, municipality), services.now())
+        membership.join(session, who, repo.municipality_named(session, municipality), services.now())
         repo.set_role(session, who, "coordinator")
 
 

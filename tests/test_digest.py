@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from bot import digest as sender
 from bot.app import web_client
 from bot.settings import ConfigError
-from db import prefectures, repo
+from db import membership, prefectures, repo
 from db.digest import (
     TOP_MOVERS,
     CourseCount,
@@ -71,7 +71,7 @@ def blocks_of(call) -> list[dict]:
 def _member(session, user, place, *, track=None, joined=None, name=None, show=False) -> Member:
     who = repo.member(session, "T1", user)
     if place is not None:
-        repo.join(session, who, place, joined or jst(1, 9))
+        membership.join(session, who, place, joined or jst(1, 9))
     if track:
         repo.set_track(session, who, track)
     repo.set_show_name(session, who, show, name)

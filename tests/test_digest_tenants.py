@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from bot import digest as sender
 from bot.app import web_client
-from db import prefectures, repo
+from db import membership, prefectures, repo
 from db.digest import MIN_NAMED_GROUP, MunicipalityWeek, Week, digest_data, top_movers
 from handlers.digest_blocks import digest_messages
 
@@ -45,7 +45,7 @@ def two_prefectures(services):
                     place.digest_channel_id = f"COWN{prefecture[:2]}"
                 for m in range(1 + n % 7):
                     who = repo.member(session, "T1", f"U{prefecture[:1]}{n:02d}{m}")
-                    repo.join(session, who, place, jst(1))
+                    membership.join(session, who, place, jst(1))
                     when = jst(24) if n % 3 == 0 else jst(17) if m % 2 == 0 and n >= 5 else None
                     if when is not None:
                         _done(session, services, who, when)
@@ -131,7 +131,7 @@ def test_movers_are_those_who_rose_most_for_their_size():
 def test_a_coordinator_previews_only_their_own_prefecture(two_prefectures, slack, fake_slack):
     with two_prefectures.db.scope() as session:
         who = repo.member(session, "T1", "U1")
-        repo.join(session, who, repo.municipality_named(session, names("群馬県")[3]), jst(1))
+        membership.join(session, who, repo.municipality_named(session, names("群馬県")[3]), jst(1))
         repo.set_role(session, who, "coordinator")
     slack.command("digest")
     preview = fake_slack.reply_text(2)

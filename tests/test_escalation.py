@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy import select
 
-from db import repo
+from db import membership, repo
 from db.escalations import open_escalations
 from db.models import Escalation
 from tests.helpers import eventually
@@ -25,7 +25,7 @@ def members(services, *, with_coordinator: bool = True) -> int:
             people.append(("UC", yokosuka, "coordinator"))
         for user, place, role in people:
             who = repo.member(session, "T1", user)
-            repo.join(session, who, place, services.now())
+            membership.join(session, who, place, services.now())
             repo.set_role(session, who, role)
         return yokosuka.id
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 import openpyxl
 from sqlalchemy import select
 
-from db import repo
+from db import membership, repo
 from db.access import audit_log
 from db.models import Member
 from knowledge.ledger import COMPLETION_HEADERS, LEDGER_TOTAL, SHEETS, ExportRow, ledger
@@ -35,7 +35,7 @@ def member_of(services, user: str, name: str, role: str = "learner") -> None:
     with services.db.scope() as session:
         place = repo.municipality_named(session, name) or repo.add_municipality(session, name)
         who = repo.member(session, "T1", user)
-        repo.join(session, who, place, services.now())
+        membership.join(session, who, place, services.now())
         repo.set_role(session, who, role)
 
 

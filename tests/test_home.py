@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from db import access, repo
+from db import access, membership, repo
 from db.models import Completion, Escalation, Member
 from tests.helpers import open_home, text_of, view_of
 
@@ -29,7 +29,7 @@ def add_member(services, user: str, municipality_name: str | None, role: str = "
     with services.db.scope() as session:
         who = repo.member(session, "T1", user)
         if municipality_name:
-            repo.join(session, who, repo.municipality_named(session, municipality_name), services.now())
+            membership.join(session, who, repo.municipality_named(session, municipality_name), services.now())
         repo.set_role(session, who, role)
         if track:
             repo.set_track(session, who, track)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from db import repo
+from db import membership, repo
 from db.models import Completion, Job, Member, Question
 from handlers.digest_blocks import SHARE_ACTION, SHARE_BLOCK, SHARE_MODAL
 from knowledge.answer import QUESTION_LIMIT
@@ -147,7 +147,7 @@ def test_a_grid_member_is_one_member_from_every_workspace_of_the_organisation(
 def test_a_grid_member_known_by_their_workspace_before_keeps_everything(slack, fake_slack, services, municipality):
     with services.db.scope() as session:  # how dxbot keyed a Grid member before it read the organisation
         earlier = repo.member(session, "T1", "W1")
-        repo.join(session, earlier, municipality, services.now())
+        membership.join(session, earlier, municipality, services.now())
     with services.db.scope() as session:
         repo.record_completion(
             session, "T1", "W1", course_id=FE_ID, title=FE_TITLE, hours=None, completed_at=services.now()

@@ -24,7 +24,7 @@ from bot.scheduler import (
     sync_digest_jobs,
 )
 from bot.settings import ConfigError
-from db import prefectures, repo
+from db import membership, prefectures, repo
 from db.digest import Week, claim_run
 from db.models import DigestRun, Job, ProcessedEvent
 
@@ -107,7 +107,7 @@ def _add_prefecture(services, name: str, digest_cron: str | None = None) -> None
     place, code, user, channel = PLACES[name]
     with services.db.scope() as session:
         municipality = repo.add_municipality(session, place, name, code)
-        repo.join(session, repo.member(session, "T1", user), municipality, services.now())
+        membership.join(session, repo.member(session, "T1", user), municipality, services.now())
         prefecture = prefectures.prefecture_named(session, name)
         prefecture.shared_channel_id, prefecture.digest_cron = channel, digest_cron
 
