@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ LEDGER_HEADERS = (
 )
 LEDGER_TOTAL = "年度合計"  # the title of a member's total row for a fiscal year
 SHEETS = ("修了一覧", "研修時間台帳")  # completions, training-hours ledger
+# What a spreadsheet reads as the start of a formula (OWASP: CSV injection), full-width forms included.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_MARK = "'"  # how a cell says "text, not a formula", in Excel and LibreOffice alike
 
 
 @dataclass(frozen=True)
@@ -148,12 +152,33 @@ def export_files(rows: Sequence[ExportRow], stem: str, file_format: str) -> list
     ]
 
 
+def looks_like_formula(value: object) -> bool:
+    """Text a spreadsheet would run: a learner's free-text title `=HYPERLINK(…)`, an e-mail `@…`, `-1+2`."""
+    return isinstance(value, str) and unicodedata.normalize("NFKC", value[:1]).startswith(FORMULA_STARTS)
+
+
+def _needs_mark(value: str) -> bool:
+    """A formula's start, or text that would read as a marked one (`'=x` typed as it is): marked, so that
+    `restored` is exact."""
+    return looks_like_formula(value) or (value.startswith(TEXT_MARK) and _needs_mark(value[1:]))
+
+
+def neutralised(value: object) -> object:
+    """A CSV cell as text only: `'=HYPERLINK(…)`; `restored` gives the text back on import."""
+    return TEXT_MARK + value if isinstance(value, str) and _needs_mark(value) else value
+
+
+def restored(value: str) -> str:
+    """A cell as it was before `neutralised` (and as a spreadsheet shows it)."""
+    return value[1:] if value.startswith(TEXT_MARK) and _needs_mark(value[1:]) else value
+
+
 def _csv(headers: Sequence[str], values: Iterable[list[object]]) -> bytes:
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")  # Excel's line ends
     writer.writerow(headers)
-    writer.writerows(values)
+    writer.writerows([neutralised(value) for value in row] for row in values)
     return out.getvalue().encode("utf-8")
 
 
@@ -161,8 +186,11 @@ def _xlsx(rows: Sequence[ExportRow], lines: Sequence[LedgerLine]) -> bytes:
     import xlsxwriter  # only when a workbook is asked for
 
     out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    # Text stays text: never a formula, a link or a number, whatever it looks like.
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    workbook = xlsxwriter.Workbook(out, options)
     bold = workbook.add_format({"bold": True})
+    as_text = workbook.add_format({"quote_prefix": True})  # Excel's own "'" mark: shown as typed, kept as text
     sheets = (
         (SHEETS[0], COMPLETION_HEADERS, [completion_values(row) for row in rows], ()),
         (SHEETS[1], LEDGER_HEADERS, [ledger_values(line) for line in lines], [line.is_total for line in lines]),
@@ -171,7 +199,9 @@ def _xlsx(rows: Sequence[ExportRow], lines: Sequence[LedgerLine]) -> bytes:
         sheet = workbook.add_worksheet(name)
         sheet.write_row(0, 0, headers, bold)
         for number, row in enumerate(values, start=1):
-            sheet.write_row(number, 0, row, bold if totals and totals[number - 1] else None)
+            style = bold if totals and totals[number - 1] else None
+            for column, value in enumerate(row):
+                sheet.write(number, column, value, as_text if looks_like_formula(value) else style)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(values), 1), len(headers) - 1)
         sheet.set_column(0, len(headers) - 1, 16)

