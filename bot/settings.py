@@ -148,11 +148,21 @@ def database_url(url: str) -> str:
         return f"postgresql+psycopg://{rest}"
     if scheme == "sqlite" and rest.startswith("/"):
         return url
-    shown = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    shown = masked(url)
     raise ConfigError(
         f"DATABASE_URL={shown!r} is not a database dxbot can use: give postgresql://user@host:5432/name "
         "or sqlite:///path/to/dxbot.sqlite3."
     )
+
+
+def masked(url: str) -> str:
+    """A database URL with its password as ***: everything between the user's `:` and the host's `@`, which is the
+    last `@` (a password may hold `@`, `:` and `/` as typed)."""
+    scheme, separator, rest = url.partition("://")
+    login, at, host = rest.rpartition("@")
+    if not separator or not at or ":" not in login:
+        return url
+    return f"{scheme}://{login.split(':', 1)[0]}:***@{host}"
 
 
 def valid_channel_id(text: str) -> bool:

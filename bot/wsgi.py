@@ -17,6 +17,9 @@ import re
 import time
 from urllib.parse import parse_qsl
 
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from slack_bolt.request import BoltRequest
@@ -29,6 +32,7 @@ from bot.services import Services
 SLACK_PATH = "/slack/events"
 MAX_BODY_BYTES = 1024 * 1024  # Slack's largest payloads (modals, long messages) are far below this
 TIMESTAMP = re.compile(r"[0-9]{1,12}")  # int() alone would take " 1_0 " or "²" (and raise on the latter)
+LOOPBACK = ("127.0.0.1", "::1")
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +40,17 @@ log = logging.getLogger(__name__)
 def create_wsgi_app(services: Services):
     app = build_app(services)
     verifier = SignatureVerifier(services.settings.slack_signing_secret)
+    installs = InstallLimits()
 
     def application(environ, start_response):
         path = environ.get("PATH_INFO")
         if path == "/healthz":
             return _answer(start_response, "200 OK", "ok")
         if path == "/readyz":
-            problem = services.not_ready()
-            if problem is None:
-                return _answer(start_response, "200 OK", "ready")
-            return _answer(start_response, "503 Service Unavailable", f"not ready: {problem}")
+            return _readiness(services, start_response)
         if app.oauth_flow is not None and path in (app.oauth_flow.install_path, app.oauth_flow.redirect_uri_path):
+            if not installs.allows(environ):
+                return _answer(start_response, "429 Too Many Requests", "too many requests", [("Retry-After", "60")])
             return _install(app, environ, start_response)
         if path != SLACK_PATH:
             return _answer(start_response, "404 Not Found", "not found")
@@ -79,6 +83,43 @@ def create_wsgi_app(services: Services):
         return answer.get_body()
 
     return application
+
+
+def _readiness(services: Services, start_response) -> list[bytes]:
+    """`ready` or `not ready`, nothing more: anyone may ask, and the reason (a database host, a file's path) is for
+    the operator's log."""
+    problem = services.not_ready()
+    if problem is None:
+        return _answer(start_response, "200 OK", "ready")
+    log.warning("/readyz: not ready: %s", problem)
+    return _answer(start_response, "503 Service Unavailable", "not ready")
+
+
+class InstallLimits:
+    """The install pages are open to anyone, and each visit of /slack/install stores an OAuth state: a few a
+    minute per client, and a bound for all of them together, per process (the daily housekeeping deletes the
+    states that expired)."""
+
+    PER_CLIENT = parse("10/minute")
+    IN_ALL = parse("120/minute")
+
+    def __init__(self):
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def allows(self, environ: dict) -> bool:
+        client = client_address(environ)
+        allowed = self._limiter.hit(self.PER_CLIENT, "install", client) and self._limiter.hit(self.IN_ALL, "install")
+        if not allowed:
+            log.warning("429 to %s: too many install requests from %s", environ.get("PATH_INFO"), client)
+        return allowed
+
+
+def client_address(environ: dict) -> str:
+    """Who is asking: the peer, or behind a reverse proxy on this host (nginx's proxy_pass to 127.0.0.1) the address
+    the proxy saw, the last one it added to X-Forwarded-For (the ones before it come from the client, anything)."""
+    peer = environ.get("REMOTE_ADDR") or "?"
+    forwarded = [part.strip() for part in (environ.get("HTTP_X_FORWARDED_FOR") or "").split(",") if part.strip()]
+    return forwarded[-1] if forwarded and peer in LOOPBACK else peer
 
 
 def _install(app, environ, start_response) -> list[bytes]:
