@@ -352,12 +352,23 @@ def nudge_now(services: Services) -> None:
 
 
 def forget_old_events(services: Services) -> None:
-    """Keep the retry de-duplication table small (event ids are only needed while Slack may retry), and the
-    jobs table too (a failed job is kept a week for the operator: `dxbot jobs`)."""
+    """Keep the retry de-duplication table small (event ids are only needed while Slack may retry), the jobs table
+    too (a failed job is kept a week for the operator: `dxbot jobs`), and delete the OAuth states that expired
+    (anyone may open /slack/install, and each visit stores one)."""
+    from db import workspaces  # slack_sdk's tables: read only here, once a day
+
+    now = services.now()
     with services.db.scope() as session:
-        forgotten = repo.forget_events_before(session, services.now() - EVENT_MEMORY)
-        failed = jobs.forget_failed_before(session, services.now() - FAILED_JOB_MEMORY)
-    log.info("forgot %d Slack event ids older than %s and %d failed jobs", forgotten, EVENT_MEMORY, failed)
+        forgotten = repo.forget_events_before(session, now - EVENT_MEMORY)
+        failed = jobs.forget_failed_before(session, now - FAILED_JOB_MEMORY)
+        states = workspaces.forget_expired_states(session, now)
+    log.info(
+        "forgot %d Slack event ids older than %s, %d failed jobs and %d expired OAuth states",
+        forgotten,
+        EVENT_MEMORY,
+        failed,
+        states,
+    )
 
 
 def _stop(*_) -> None:

@@ -5,21 +5,37 @@ row stays, emptied, as an anonymous stand-in that belongs to no municipality: it
 name, e-mail, role, track or dates, so nothing links it to anyone. Their completions stay on it, each with the
 municipality it was recorded for: the digest's completions, hours, learners (distinct stand-ins, one per person
 forgotten, so two forgotten people still count as two), top courses and milestones of every week are unchanged.
-What they wrote (tips, questions), their votes, skill checks and escalations are deleted; the audit entries they
-made or that are about them stay (the prefecture's audit), naming them nowhere."""
+What they wrote (tips, questions), their votes, skill checks, escalations, join requests and the work queued for them
+(jobs, with the response_urls and texts they carry) are deleted; the audit entries they made or that are about them
+stay (the prefecture's audit), and so do others' jobs, escalations, channel settings, join decisions and an
+installation they made, each naming them nowhere."""
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Text, and_, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.access import audit
-from db.models import AuditEntry, Completion, Escalation, Member, Question, Share, SkillCheck, Vote
+from db.models import (
+    AuditEntry,
+    ChannelConfig,
+    Completion,
+    Escalation,
+    Job,
+    JoinRequest,
+    Member,
+    Question,
+    Share,
+    SkillCheck,
+    Vote,
+)
 
 FORGOTTEN = "forgotten"  # the team of every anonymous stand-in, and the actor of the changes they made
 
@@ -49,12 +65,9 @@ def forget(session: Session, who: Member, now: datetime) -> Forgotten:
         skill_checks=_delete(session, SkillCheck, SkillCheck.member_id == who.id),
         escalations=_delete(session, Escalation, Escalation.member_id == who.id),
     )
-    # Escalations of others they resolved stay resolved, by nobody named.
-    session.execute(
-        update(Escalation)
-        .where(Escalation.resolved_by == user, Escalation.municipality_id == municipality_id)
-        .values(resolved_by=None)
-    )
+    session.execute(delete(JoinRequest).where(JoinRequest.member_id == who.id))
+    _unname_elsewhere(session, user)
+    _scrub_jobs(session, who)
     _unname_audit(session, who)
     _empty(who)
     session.flush()
@@ -68,6 +81,45 @@ def forget(session: Session, who: Member, now: datetime) -> Forgotten:
         details=asdict(forgotten),
     )
     return forgotten
+
+
+def _unname_elsewhere(session: Session, user: str) -> None:
+    """What they did for others stays done, by nobody named: escalations they resolved (in any municipality),
+    channels they configured, join requests they decided, a workspace's installation they made."""
+    from db import slack_tables  # slack_sdk's tables: only here
+
+    session.execute(update(Escalation).where(Escalation.resolved_by == user).values(resolved_by=None))
+    session.execute(update(ChannelConfig).where(ChannelConfig.updated_by == user).values(updated_by=FORGOTTEN))
+    session.execute(update(JoinRequest).where(JoinRequest.decided_by == user).values(decided_by=FORGOTTEN))
+    installations = slack_tables.installations
+    session.execute(
+        update(installations)
+        .where(installations.c.user_id == user)
+        .values(user_id=FORGOTTEN, user_token=None, user_refresh_token=None, user_scopes=None)
+    )
+
+
+def _scrub_jobs(session: Session, who: Member) -> None:
+    """Work queued or given up for them goes (with its response_url and what they asked); another's job that
+    names them (an escalation calling them as coordinator) keeps its work, with their id as `forgotten`."""
+    user = who.slack_user_id
+    named = re.compile(rf"(?<![A-Z0-9]){re.escape(user)}(?![A-Z0-9])")
+    for job in session.scalars(select(Job).where(cast(Job.payload, Text).contains(user))):
+        payload = job.payload
+        if payload.get("user_id") == user or payload.get("member_id") == who.id:
+            session.delete(job)
+        elif named.search(json.dumps(payload, ensure_ascii=False)):
+            job.payload = _renamed(payload, named)
+
+
+def _renamed(value, named: re.Pattern):
+    if isinstance(value, str):
+        return named.sub(FORGOTTEN, value)
+    if isinstance(value, dict):
+        return {key: _renamed(item, named) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_renamed(item, named) for item in value]
+    return value
 
 
 def _unname_audit(session: Session, who: Member) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -91,3 +91,11 @@ def serves_prefecture(session: Session, team_id: str | None, prefecture_id: int)
         InstallationMunicipality.municipality_id.in_(prefectures.municipality_ids(prefecture_id)),
     )
     return session.scalar(query.limit(1)) is not None
+
+
+def forget_expired_states(session: Session, now: datetime) -> int:
+    """Delete the OAuth states whose ten minutes are over (each visit of /slack/install stores one, and only a
+    finished install consumes it). slack_sdk keeps their expiry as naive UTC."""
+    states = slack_tables.oauth_states
+    expired = states.c.expire_at < now.astimezone(UTC).replace(tzinfo=None)
+    return session.execute(delete(states).where(expired)).rowcount

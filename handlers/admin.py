@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from db import access, channels, membership, prefectures, repo, workspaces
+from db import access, channels, membership, prefectures, repo
 from db.models import AuditEntry, Member
 from handlers import blocks, learning
 from handlers.request import Request
@@ -84,7 +84,7 @@ def _subject(request: Request, session: Session, word: str) -> tuple[Member | No
     """(the member a mention names or None when they never used dxbot, their user id); (None, None), with a
     polite reply, when the word is no mention."""
     mentioned = MENTION.fullmatch(word)
-    if mentioned is None:
+    if mentioned is None or mentioned.group(1) not in request.picked:
         request.reply(t("admin_mention_needed", request.lang))
         return None, None
     user_id = mentioned.group(1)
@@ -285,9 +285,10 @@ def _channel(request: Request, session: Session, actor: Member, rest: str) -> No
     lang = request.lang
     words = rest.split()
     channel_id = request.channel_id
-    if words and CHANNEL.fullmatch(words[0]):
-        channel_id, words = CHANNEL.fullmatch(words[0]).group(1), words[1:]
-    elif words and words[0].startswith(("#", "＃")):
+    named = CHANNEL.fullmatch(words[0]) if words else None
+    if named is not None and named.group(1) in request.picked:
+        channel_id, words = named.group(1), words[1:]
+    elif words and words[0].startswith(("#", "＃", "<#")):
         request.reply(t("admin_channel_pick", lang))
         return
     if not words:
@@ -325,6 +326,8 @@ def _served_by(request: Request, session: Session) -> Callable[[int], bool]:
     a municipality mapped to the workspace the command came through."""
     if request.services.installations is None:
         return lambda _prefecture_id: True
+    from db import workspaces  # slack_sdk's tables: OAuth mode only
+
     return lambda prefecture_id: workspaces.serves_prefecture(session, request.via, prefecture_id)
 
 

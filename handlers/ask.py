@@ -23,7 +23,7 @@ from bot.services import Services
 from db import jobs, repo
 from db.jobs import NewJob
 from handlers import blocks, delivery
-from handlers.request import Request, apologise_on_failure, from_action, message, person, text_field
+from handlers.request import Request, apologise_on_failure, from_action, id_in, message, person, text_field
 from knowledge.answer import QUESTION_LIMIT, Answer, Turn
 from knowledge.messages import MESSAGES, Lang, language_of, t
 from knowledge.text import clean_input
@@ -333,17 +333,11 @@ def answer_blocks(
 
 def _feedback(ack, body, context, client) -> None:
     action = body["actions"][0]
-    question_id = _question_id(action)
+    question_id = id_in(action)
     if question_id is not None:
         request = from_action(body, context["services"], client, text="", lang="ja")
         apologise_on_failure(lambda r: _record_feedback(r, question_id, action["action_id"]))(request)
     ack()
-
-
-def _question_id(action: dict) -> int | None:
-    """The logged question a button names (our buttons carry its id; anything else names none)."""
-    value = text_field(action, "value") or ""
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def _record_feedback(request: Request, question_id: int, action_id: str) -> None:
@@ -359,7 +353,7 @@ def _record_feedback(request: Request, question_id: int, action_id: str) -> None
 
 
 def _share_in_channel(ack, body, context, client) -> None:
-    question_id = _question_id(body["actions"][0])
+    question_id = id_in(body["actions"][0])
     if question_id is not None:
         request = from_action(body, context["services"], client, text="", lang="ja")
         apologise_on_failure(lambda r: _queue_share(r, question_id))(request)
@@ -370,6 +364,9 @@ def _queue_share(request: Request, question_id: int) -> None:
     services = request.services
     with services.db.scope() as session:
         found = repo.question(session, question_id)
+        if found is not None and (found.slack_team_id, found.slack_user_id) != (request.home, request.user_id):
+            request.reply(t("share_only_asker", request.lang), session=session)  # the button is on the asker's reply
+            return
         if found is not None and found.answer_text and request.channel_id:
             payload = {"question_id": question_id, "channel": request.channel_id, "user_id": request.user_id}
             services.jobs.add(

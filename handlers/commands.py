@@ -11,6 +11,7 @@ from dataclasses import replace
 from slack_bolt import App
 
 from handlers import admin, ask, exports, learning, membership, nudges, sharing, skill_check, subsidy
+from handlers.blocks import escape
 from handlers.request import Handler, Request, apologise_on_failure, from_command
 from knowledge.messages import Lang, language_of, t
 
@@ -81,6 +82,9 @@ TEXT_LIMIT = 2000
 # Slack's markup for a link (<https://…|label>, <mailto:a@b|a@b>): the address as written. People and channels
 # picked from Slack's list stay <@U…|name> and <#C…|name>; a < the member typed arrives as &lt;.
 _LINK = re.compile(r"<(?:mailto:)?([^@#!|>][^|>]*)(?:\|[^>]*)?>")
+# A person or channel picked from Slack's list, as the command's text carries it; typed by hand, `<@U…>` arrives as
+# `&lt;@U…&gt;` and names nobody (it could name anyone, another workspace's channel included).
+_PICKED = re.compile(r"<[@#]([UWCG][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def register(app: App) -> None:
@@ -98,10 +102,12 @@ def split(text: str) -> tuple[str, str]:
 
 def _run(ack, body, context, client) -> None:
     # Slack sends &, < and > as entities, and (the command escapes: manifest.yaml) links as <https://…|label>
-    raw = _without_format_characters(html.unescape(_LINK.sub(r"\1", body.get("text") or "")))
+    sent = body.get("text") or ""
+    raw = _without_format_characters(html.unescape(_LINK.sub(r"\1", sent)))
     word, rest = split(raw)
     lang = _language(word, rest, raw)
     request = from_command(body, context["services"], ack, client, text=rest, lang=lang)
+    request = replace(request, picked=frozenset(_PICKED.findall(sent)))
     handler = SUBCOMMANDS.get(word)
     if handler is None and raw.rstrip().endswith(("?", "？")):  # `/dx 助成率は？` is a question too
         handler, request = ask.ask, replace(request, text=raw, lang=language_of(raw))
@@ -114,7 +120,7 @@ def _run(ack, body, context, client) -> None:
     elif word in ("", "help"):
         _usage(request, None)
     else:
-        _usage(request, t("unknown_command", lang, word=word[:30]))
+        _usage(request, t("unknown_command", lang, word=escape(word[:30])))
 
 
 def _without_format_characters(text: str) -> str:

@@ -430,5 +430,5 @@ def share_confirmation(confirmation: str, lang: Lang) -> View:
         type="modal",
         title=PlainTextObject(text=t("sharing_modal_title", lang)),
         close=PlainTextObject(text=t("sharing_modal_close", lang)),
-        blocks=[section(escape(confirmation))],
+        blocks=[section(confirmation)],  # escaped where the member's words went in (handlers/sharing.py)
     )

@@ -56,11 +56,15 @@ def done(request: Request) -> None:
         _record(request, winner, text)
     elif matches:
         key = "done_choose" if len(matches) > 1 else "done_confirm_one"
-        prompt = t(key, request.lang, text=text)
+        prompt = t(key, request.lang, text=blocks.escape(text))
         request.reply(prompt, blocks.course_choice(prompt, matches, text, request.lang))
     else:
         paths = "、".join(f"「{c.title}」" for c in request.services.knowledge.courses.values())
-        prompt = t("done_none", request.lang, text=text) + "\n" + t("done_catalogue", request.lang, titles=paths)
+        prompt = (
+            t("done_none", request.lang, text=blocks.escape(text))
+            + "\n"
+            + t("done_catalogue", request.lang, titles=paths)
+        )
         request.reply(prompt, blocks.course_choice(prompt, [], text, request.lang))
 
 
@@ -75,7 +79,7 @@ def undo(request: Request) -> None:
     if removed is None:
         request.reply(t("undo_none", request.lang))
     else:
-        request.reply(t("undo_ok", request.lang, title=removed.title_snapshot))
+        request.reply(t("undo_ok", request.lang, title=blocks.escape(removed.title_snapshot)))
 
 
 def course_key(request: Request, session, who: Member, text: str | None) -> str | None:
@@ -98,7 +102,10 @@ def progress(request: Request) -> None:
         municipality = who.municipality.name if who.municipality else None
         member_track = who.track
     tz = request.services.settings.tz
-    lines = [f"• {c.title_snapshot}{hours_label(c.hours, lang)} — {local_date(c.completed_at, tz)}" for c in records]
+    lines = [
+        f"• {blocks.escape(c.title_snapshot)}{hours_label(c.hours, lang)} — {local_date(c.completed_at, tz)}"
+        for c in records
+    ]
     total = sum(c.hours or 0 for c in records)
     summary = t("progress_summary", lang, count=len(records), hours=_number(total))
     path_title, path_lines = None, []
@@ -157,11 +164,11 @@ def _confirmation(request: Request, course: Listing | None, recorded: repo.Recor
     lang = request.lang
     if not recorded.created:
         when = local_date(recorded.completed_at, request.services.settings.tz)
-        message = t("done_already", lang, title=recorded.title, date=when)
+        message = t("done_already", lang, title=blocks.escape(recorded.title), date=when)
     elif course is None:
-        message = t("done_free_recorded", lang, title=recorded.title)
+        message = t("done_free_recorded", lang, title=blocks.escape(recorded.title))
     else:
-        message = t("done_recorded", lang, title=course.title, hours=hours_label(course.hours, lang))
+        message = t("done_recorded", lang, title=blocks.escape(course.title), hours=hours_label(course.hours, lang))
     if not recorded.joined:
         message += "\n" + t("done_join_hint", lang)
     return message

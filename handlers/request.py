@@ -100,6 +100,7 @@ class Request:
     workspace: str | None = None  # see Person
     guest: bool = False
     via: str | None = None  # the workspace the request came through (a channel's, a shared channel's host)
+    picked: frozenset[str] = frozenset()  # the people and channels a command's text picked from Slack's list
     # A command answered by what it opened (a modal) still needs its ack, with nothing to show; a click is acked
     # by its listener, so there it does nothing.
     acknowledge_silently: Callable[[], None] = lambda: None
@@ -114,6 +115,12 @@ class Request:
     ) -> None:
         """`session`: the unit of work whose commit the reply confirms; a queued reply is committed with it."""
         self.deliver(message(fallback, blocks, replace=replace), session)
+
+
+def id_in(action: dict) -> int | None:
+    """The row id a button we rendered carries as its value (a question, a join request); None for anything else."""
+    value = text_field(action, "value") or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def text_field(payload: object, key: str) -> str | None:

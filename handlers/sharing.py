@@ -10,6 +10,7 @@ from db import prefectures, repo
 from db.digest import Week, digest_data
 from db.jobs import NewJob
 from handlers import delivery
+from handlers.blocks import escape
 from handlers.digest_blocks import (
     SHARE_ACTION,
     SHARE_BLOCK,
@@ -125,9 +126,9 @@ def _store(services: Services, home: str, user_id: str, text: str, lang: Lang) -
         repo.add_share(session, who, text, course.id if course else None, services.now())
         lines = [t("sharing_thanks", lang)]
         if course is not None:
-            lines.append(t("sharing_course", lang, title=course.title))
+            lines.append(t("sharing_course", lang, title=escape(course.title)))
         name = who.display_name if who.show_name else None
-        lines.append(t("sharing_as_name", lang, name=name) if name else t("sharing_anonymous", lang))
+        lines.append(t("sharing_as_name", lang, name=escape(name)) if name else t("sharing_anonymous", lang))
         if who.municipality_id is None:
             lines.append(t("done_join_hint", lang))
     return "\n".join(lines)
@@ -169,7 +170,9 @@ def _name_unavailable(context: JobContext) -> None:
     """Slack would not give the profile name (users.info refused or unreachable): the member keeps the name
     their command came with, and is told which."""
     payload = context.payload
-    note = t("privacy_name_unavailable", payload.get("lang", "ja"), name=payload.get("name") or payload["user_id"])
+    note = t(
+        "privacy_name_unavailable", payload.get("lang", "ja"), name=escape(payload.get("name") or payload["user_id"])
+    )
     delivery.respond_now(context, payload["response_url"], message(note))
 
 

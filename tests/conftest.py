@@ -31,6 +31,8 @@ from tests.fakes.slack import FakeSlack, start_fake_slack
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
+OAUTH_CLIENT_ID, OAUTH_SECRET = "1111111111.2222222222", "test-client-secret"
+OAUTH_DIGEST_TEAM = "T0YOKOSUKA"
 
 
 SUITE_MARK = "dxbot test suite: free to empty"  # the comment on a PostgreSQL database's public schema
@@ -131,6 +133,12 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake.server.shutdown()
 
 
+def oauth_settings(database_url: str, fake_slack: FakeSlack, **overrides) -> Settings:
+    """OAuth install mode: the app's client id and secret, and no SLACK_BOT_TOKEN."""
+    oauth = dict(slack_bot_token=None, slack_client_id=OAUTH_CLIENT_ID, slack_client_secret=OAUTH_SECRET)
+    return make_settings(database_url, fake_slack, **oauth, **overrides)
+
+
 def make_settings(database_url: str, fake_slack: FakeSlack, **overrides) -> Settings:
     values = dict(
         slack_bot_token=BOT_TOKEN,
@@ -158,10 +166,15 @@ def clean_state(request) -> None:
         return
     services: Services = request.getfixturevalue("services")
     request.getfixturevalue("fake_slack").reset()
+    empty_database(services)
+    services.sync_courses()
+
+
+def empty_database(services: Services) -> None:
+    """Every row of every table gone, dxbot's and slack_sdk's."""
     with services.db.scope() as session:
         for table in (*reversed(Base.metadata.sorted_tables), *slack_tables.metadata.sorted_tables):
             session.execute(table.delete())
-    services.sync_courses()
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -201,6 +214,20 @@ def slack(app_url, fake_slack) -> SignedSlack:
     return SignedSlack(
         url=app_url, signing_secret=SIGNING_SECRET, response_url=fake_slack.response_url(), fake=fake_slack
     )
+
+
+@pytest.fixture
+def oauth_services(database_url, fake_slack, services) -> Iterator[Services]:
+    """dxbot in OAuth mode on the suite's database (`services` empties it first): no SLACK_BOT_TOKEN at all."""
+    built = build_services(oauth_settings(database_url, fake_slack, digest_team=OAUTH_DIGEST_TEAM))
+    yield built
+    built.db.dispose()
+
+
+@pytest.fixture
+def oauth_url(oauth_services) -> Iterator[str]:
+    with serving(oauth_services) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -43,9 +43,10 @@ def titles(services, user: str) -> list[tuple[str, str]]:
         return [tuple(row) for row in session.execute(query)]
 
 
-def audit_actions(services) -> list[tuple[str, str, dict]]:
+def audit_actions(services, skip: tuple[str, ...] = ("join",)) -> list[tuple[str, str, dict]]:
+    """The audit log, oldest first, without the joins that seating the test's members wrote."""
     with services.db.scope() as session:
-        return [(e.actor, e.action, e.details) for e in reversed(access.audit_log(session))]
+        return [(e.actor, e.action, e.details) for e in reversed(access.audit_log(session)) if e.action not in skip]
 
 
 def test_a_learner_is_refused_politely(slack, fake_slack, services, municipality):
@@ -84,15 +85,25 @@ def test_a_coordinator_gives_roles_in_their_own_municipality_only(slack, fake_sl
     assert audit_actions(services) == [("UC", "set_role", {"user": "UL", "from": "learner", "to": "coordinator"})]
 
 
-def test_an_admin_gives_roles_anywhere(slack, fake_slack, services, municipality):
+def test_an_admin_gives_roles_in_their_prefecture_and_names_the_municipality_of_someone_new(
+    slack, fake_slack, services, municipality
+):
     people(services)
     with services.db.scope() as session:
         repo.set_role(session, repo.member(session, "T1", "UC"), "admin")
     slack.command("admin role <@UK|uk> coordinator", user="UC")
     assert "<@UK> さんの役割を" in fake_slack.reply_text(1)
-    slack.command("admin role <@UNEW> admin", user="UC")  # appointed before they first use /dx
-    assert "<@UNEW> さんの役割を「admin（管理者）」にしました" in fake_slack.reply_text(2)
+    slack.command("admin role <@UNEW> admin", user="UC")  # someone who has not used /dx yet: which municipality?
+    assert "どの自治体の役割かを添えてください" in fake_slack.reply_text(2)
+    slack.command("admin role <@UNEW> admin どこか市", user="UC")
+    assert "「どこか市」は神奈川県の参加自治体に見つかりませんでした" in fake_slack.reply_text(3)
+    slack.command("admin role <@UNEW> admin 鎌倉市", user="UC")  # appointed before they first use /dx
+    assert "<@UNEW> さんの役割を「admin（管理者）」にしました" in fake_slack.reply_text(4)
     assert (role_of(services, "UK"), role_of(services, "UNEW")) == ("coordinator", "admin")
+    with services.db.scope() as session:
+        assert repo.member(session, "T1", "UNEW").municipality.name == "鎌倉市"
+    joined = [d for actor, action, d in audit_actions(services, skip=()) if action == "join" and actor == "UC"]
+    assert joined == [{"user": "UNEW", "how": "appointed", "moved": False}]
 
 
 def test_members_lists_the_own_municipality_only(slack, fake_slack, services, municipality):
@@ -135,7 +146,8 @@ def test_records_on_behalf_are_kept_in_the_audit_log(slack, fake_slack, services
     assert "横須賀市の監査ログ" in text and "代理記録" in text and "代理取り消し" in text and "<@UL>" in text
 
     slack.command("admin audit", user="UKC")  # 鎌倉市's coordinator sees none of 横須賀市's entries
-    assert "鎌倉市の監査ログはまだありません" in fake_slack.reply_text(9)
+    theirs = fake_slack.reply_text(9)
+    assert "鎌倉市の監査ログ" in theirs and "参加 <@UKC>" in theirs and "<@UL>" not in theirs and "代理" not in theirs
 
 
 def test_cli_set_role_bootstraps_the_first_admin_and_is_audited(services, database_url, monkeypatch, municipality):
@@ -145,18 +157,35 @@ def test_cli_set_role_bootstraps_the_first_admin_and_is_audited(services, databa
     monkeypatch.setenv("DATABASE_URL", database_url)
     unknown = CliRunner().invoke(cli.cli, ["members", "set-role", "UADMIN", "admin"])
     assert isinstance(unknown.exception, UserError) and "--team" in str(unknown.exception)
-    result = CliRunner().invoke(cli.cli, ["members", "set-role", "UADMIN", "admin", "--team", "T1"])
-    assert result.exit_code == 0 and "UADMIN is now admin" in result.output
+    nowhere = CliRunner().invoke(cli.cli, ["members", "set-role", "UADMIN", "admin", "--team", "T1"])
+    assert isinstance(nowhere.exception, UserError) and "--municipality" in str(nowhere.exception)
+    assert role_of(services, "UADMIN") == "learner"
+    result = CliRunner().invoke(
+        cli.cli, ["members", "set-role", "UADMIN", "admin", "--team", "T1", "--municipality", "横須賀市"]
+    )
+    assert result.exit_code == 0 and "UADMIN is now admin of 横須賀市" in result.output
     assert CliRunner().invoke(cli.cli, ["members", "role", "UADMIN", "coordinator"]).exit_code == 0  # the old name
     assert role_of(services, "UADMIN") == "coordinator"
 
     listed = CliRunner().invoke(cli.cli, ["members", "audit", "--json"])
     entries = json.loads(listed.output)["entries"]
-    assert [(e["actor"], e["action"], e["details"]["to"]) for e in entries] == [
+    assert [(e["actor"], e["action"], e["details"].get("to") or e["details"]["how"]) for e in entries] == [
         ("cli", "set_role", "coordinator"),
         ("cli", "set_role", "admin"),
+        ("cli", "join", "appointed"),
     ]
-    nowhere = CliRunner().invoke(cli.cli, ["members", "audit", "--municipality", "横須賀市"])
-    assert nowhere.exit_code == 0 and "no audit entries yet for 横須賀市" in nowhere.output
+    theirs = CliRunner().invoke(cli.cli, ["members", "audit", "--municipality", "横須賀市"])
+    assert theirs.exit_code == 0 and theirs.output.count("\tcli\t") == 3
     missing = CliRunner().invoke(cli.cli, ["members", "audit", "--municipality", "どこか市"])
     assert isinstance(missing.exception, UserError)
+
+
+def test_a_person_or_channel_typed_by_hand_names_nobody(slack, fake_slack, services, municipality):
+    """Slack sends a picked person as <@U…> but a typed one as &lt;@U…&gt;: typed ids could name anyone (another
+    workspace's channel too), so only picked ones count."""
+    people(services)
+    slack.command("admin role &lt;@UL&gt; coordinator", user="UC")
+    assert "@ で名前を選んで" in fake_slack.reply_text(1)
+    slack.command("admin channel &lt;#CQ&gt; answer-all on", user="UC")
+    assert "# で一覧から選んで" in fake_slack.reply_text(2)
+    assert role_of(services, "UL") == "learner" and audit_actions(services) == []

@@ -125,6 +125,16 @@ def test_share_in_channel_posts_the_answer_with_its_sources(slack, fake_slack, s
     assert fake_slack.wait_for("response_url", 3)[2].args.get("delete_original") is True
 
 
+def test_only_the_asker_shares_their_answer(slack, fake_slack, services):
+    """The button is on the asker's own reply; a click naming another's question (any id) shares nothing."""
+    slack.command("ask 共同調達とは？")
+    fake_slack.wait_for("response_url", 2)
+    question_id = str(questions(services)[0].id)
+    slack.action("share_answer", question_id, user="U2")
+    assert "質問した本人だけです" in fake_slack.reply_text(3)
+    assert not fake_slack.of("chat.postMessage")
+
+
 def test_question_mark_text_is_treated_as_a_question(slack, fake_slack):
     slack.command("助成率は？")
     final = fake_slack.wait_for("response_url", 2)[1].args

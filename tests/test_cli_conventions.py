@@ -76,6 +76,8 @@ def test_listings_as_json_on_a_real_database(tmp_path):
             "members": 0,
             "licences": None,
             "nudge_weeks": 3,
+            "join": "open",
+            "email_domains": [],
         }
     ]
     assert json.loads(dxbot("members", "list", "--json", cwd=tmp_path).stdout) == {"members": []}

@@ -221,7 +221,7 @@ def test_a_coordinator_records_on_behalf_of_their_own_members_only(slack, fake_s
     assert (done.source, done.hours) == ("coordinator", 3.0)
     assert completions_of(services, "UC") == []
     with services.db.scope() as session:
-        [entry] = access.audit_log(session, municipality.id)
+        [entry] = [e for e in access.audit_log(session, municipality.id) if e.action != "join"]
         assert (entry.action, entry.actor, entry.member_id) == ("record_on_behalf", "UC", done.member_id)
         assert entry.details["course_id"] == IT_BASICS
     published = {call.args["user_id"] for call in fake_slack.wait_for("views.publish", 2)}

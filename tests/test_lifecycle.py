@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from db import access, repo, skill_checks
+from db import access, channels, membership, repo, skill_checks, slack_tables
 from db.digest import Week, digest_data
-from db.models import AuditEntry, Base, Completion, Escalation, Member, Question
+from db.models import AuditEntry, Base, Completion, Escalation, Job, JoinRequest, Member, Question
 from tests.helpers import only_tenant
 
 PERSON = "UFORGET1"
@@ -24,8 +24,12 @@ def digest_now(services):
         return digest_data(session, Week.containing(services.now(), tz), tz, only_tenant(session))
 
 
+def yokosuka(data):
+    return next(place for place in data.municipalities if place.name == "横須賀市")
+
+
 def figures(data) -> tuple:
-    [place] = data.municipalities
+    place = yokosuka(data)
     totals = data.totals
     return (
         (place.completions, place.hours, place.learners, place.top_courses, place.last_week_completions),
@@ -37,7 +41,7 @@ def traces(services, *markers: str) -> list[str]:
     """Every row of every table that mentions one of `markers`."""
     found = []
     with services.db.scope() as session:
-        for table in Base.metadata.sorted_tables:
+        for table in (*Base.metadata.sorted_tables, *slack_tables.metadata.sorted_tables):
             for row in session.execute(table.select()):
                 if any(marker in str(tuple(row)) for marker in markers):
                     found.append(f"{table.name}: {tuple(row)}")
@@ -98,6 +102,63 @@ def someone_with_a_history(slack, services) -> None:
         access.audit(session, at=now, actor=person, action="record", member=colleague, details={"course": "x"})
         details = {"user": PERSON, "from": "learner", "to": "coordinator"}  # as `dxbot members set-role` keeps it
         access.audit(session, at=now, actor=None, action="set_role", member=person, details=details)
+        what_they_did_elsewhere(session, services, person, colleague)
+
+
+def what_they_did_elsewhere(session, services, person: Member, colleague: Member) -> None:
+    """Rows that name PERSON without being theirs: a job of theirs given up (their question and its response_url)
+    and a colleague's naming them; a channel they configured; a colleague's escalation, in another municipality,
+    they resolved; a join request they decided; the installation they made. And their own join request."""
+    now = services.now()
+    elsewhere = repo.add_municipality(session, "鎌倉市", prefecture="神奈川県", code="142042")
+    theirs = {"question": QUESTION, "user_id": PERSON, "reply": {"response_url": "https://hooks.slack.com/x/1"}}
+    naming = {"text": f"🆘 <@{PERSON}> <@U2> さんの質問です", "user_id": "U2", "resolve": "1:1.1"}
+    for payload in (theirs, naming):
+        session.add(Job(lane="reply", kind="escalate", payload=payload, state="failed", run_after=now, created_at=now))
+    channels.configure_channel(
+        session,
+        team_id="T1",
+        channel_id="CQ",
+        municipality_id=person.municipality_id,
+        by=PERSON,
+        at=now,
+        answer_all=True,
+    )
+    session.add(
+        Escalation(
+            team_id="T1",
+            channel_id="C2",
+            thread_ts="2.2",
+            member_id=colleague.id,
+            state="resolved",
+            municipality_id=elsewhere.id,
+            created_at=now,
+            resolved_at=now,
+            resolved_by=PERSON,
+        )
+    )
+    newcomer = repo.member(session, "T1", "UNEW")
+    session.add(
+        JoinRequest(
+            member_id=newcomer.id,
+            municipality_id=person.municipality_id,
+            state="approved",
+            requested_at=now,
+            decided_at=now,
+            decided_by=PERSON,
+        )
+    )
+    membership.request_to_join(session, person, elsewhere, now)
+    session.execute(
+        slack_tables.installations.insert().values(
+            client_id="1.2",
+            app_id="A1",
+            team_id="T1",
+            user_id=PERSON,
+            user_token="xoxp-their-own",
+            installed_at=now,
+        )
+    )
 
 
 def test_forget_removes_every_personal_trace_and_keeps_the_digest_counts(
@@ -114,7 +175,7 @@ def test_forget_removes_every_personal_trace_and_keeps_the_digest_counts(
     assert traces(services, PERSON, NAME, EMAIL, TIP, QUESTION) == []
     after = digest_now(services)
     assert figures(after) == figures(before)  # completions, hours, learners, top courses: per week and overall
-    assert after.municipalities[0].members == 1  # the person is no longer one of its members
+    assert yokosuka(after).members == 1  # the person is no longer one of its members
     assert [tip.text for tip in after.shares] == ["U2のヒント"]
     with services.db.scope() as session:
         stand_in = session.scalar(select(Member).where(Member.slack_team_id == "forgotten"))
@@ -143,6 +204,11 @@ def test_forget_removes_every_personal_trace_and_keeps_the_digest_counts(
         assert appointed.details == {"user": "forgotten", "from": "learner", "to": "coordinator"}
         colleague = repo.member(session, "T1", "U2")
         assert len(repo.completions(session, colleague)) == 1
+        [kept_job] = session.scalars(select(Job))  # the colleague's, calling the coordinator that was
+        assert kept_job.payload["text"] == "🆘 <@forgotten> <@U2> さんの質問です"
+        assert channels.channel_config(session, "CQ").updated_by == "forgotten"
+        assert session.scalar(select(Escalation.state).where(Escalation.thread_ts == "2.2")) == "resolved"
+        assert [r.decided_by for r in session.scalars(select(JoinRequest))] == ["forgotten"]
 
 
 def test_forget_asks_first_and_names_what_it_cannot_find(slack, services, municipality, database_url, monkeypatch):
@@ -174,7 +240,7 @@ def test_a_coordinator_who_leaves_the_workspace_is_learner_and_marked_left(slack
         left_at = who.left_at
         assert left_at is not None and who.role == "learner"
         assert access.coordinators(session, municipality.id) == []
-        [entry] = access.audit_log(session, municipality.id)
+        [entry] = [e for e in access.audit_log(session, municipality.id) if e.action != "join"]
         assert (entry.action, entry.member_id, entry.details["was"], entry.details["role"]) == (
             "role",
             who.id,
@@ -186,7 +252,7 @@ def test_a_coordinator_who_leaves_the_workspace_is_learner_and_marked_left(slack
     user_change(slack, "UC1", deleted=True)  # Slack's retry, or another profile change while deactivated
     with services.db.scope() as session:
         assert repo.member(session, "T1", "UC1").left_at == left_at
-        assert len(access.audit_log(session, municipality.id)) == 1
+        assert len(access.audit_log(session, municipality.id)) == 2  # the join, and the role taken once
 
     assert user_change(slack, "UC1", deleted=False).status == 200  # reactivated
     with services.db.scope() as session:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -20,41 +19,19 @@ from slack_sdk.oauth.installation_store import Installation
 from bot import digest as sender
 from bot.app import BOT_SCOPES, digest_client
 from bot.jobs import Workspace
-from bot.services import Services, build_services
 from bot.settings import Settings
 from db import prefectures, repo, workspaces
 from knowledge.messages import t
 from tests.cli_helpers import dxbot
-from tests.conftest import SIGNING_SECRET, make_settings, serving
+from tests.conftest import OAUTH_CLIENT_ID as CLIENT_ID
+from tests.conftest import OAUTH_DIGEST_TEAM, SIGNING_SECRET
+from tests.conftest import OAUTH_SECRET as SECRET
 from tests.fakes.signed import SignedSlack
 from tests.fakes.slack import FakeSlack
 from tests.helpers import member_mention
 
-CLIENT_ID, SECRET = "1111111111.2222222222", "test-client-secret"
-YOKOSUKA, KAMAKURA = "T0YOKOSUKA", "T0KAMAKURA"
+YOKOSUKA, KAMAKURA = OAUTH_DIGEST_TEAM, "T0KAMAKURA"
 MANIFEST = Path(__file__).parents[1] / "manifest.yaml"
-
-
-@pytest.fixture
-def oauth_services(database_url, fake_slack, services) -> Iterator[Services]:
-    """dxbot in OAuth mode on the suite's database (`services` empties it first): no SLACK_BOT_TOKEN at all."""
-    settings = make_settings(
-        database_url,
-        fake_slack,
-        slack_bot_token=None,
-        slack_client_id=CLIENT_ID,
-        slack_client_secret=SECRET,
-        digest_team=YOKOSUKA,
-    )
-    built = build_services(settings)
-    yield built
-    built.db.dispose()
-
-
-@pytest.fixture
-def oauth_url(oauth_services) -> Iterator[str]:
-    with serving(oauth_services) as url:
-        yield url
 
 
 @dataclass
@@ -258,3 +235,55 @@ def test_the_install_asks_for_the_manifests_scopes():
 def test_single_token_mode_serves_no_install_pages(app_url):
     assert get(app_url, "/slack/install").status == 404
     assert get(app_url, "/slack/oauth_redirect?code=x&state=y").status == 404
+
+
+def test_a_workspace_joins_only_the_municipalities_mapped_to_it(oauth_url, oauth_services, fake_slack):
+    """Membership is not self-declared: any workspace may install dxbot, but its members join only the
+    municipalities `dxbot installations map` gave it (or its organisation)."""
+    for team_id, name in ((YOKOSUKA, "横須賀市役所"), (KAMAKURA, "鎌倉市役所")):
+        assert install(oauth_url, fake_slack, team_id, name).status == 200
+    with oauth_services.db.scope() as session:
+        city = repo.add_municipality(session, "横須賀市", prefecture="神奈川県", code="142018")
+        workspaces.map_installation(session, YOKOSUKA, city, oauth_services.now())
+    signed(oauth_url, fake_slack, KAMAKURA).command("join 横須賀市", user="UK1")
+    assert "このワークスペースからは参加できません" in fake_slack.reply_text(1)
+    signed(oauth_url, fake_slack, YOKOSUKA).command("join 横須賀市", user="UY1")
+    assert "横須賀市の参加メンバーとして登録しました" in fake_slack.reply_text(2)
+    with oauth_services.db.scope() as session:
+        assert repo.members_by_user(session, "UK1", KAMAKURA)[0].municipality_id is None
+        assert repo.members_by_user(session, "UY1", YOKOSUKA)[0].municipality_id == city.id
+
+
+def test_the_install_page_is_rate_limited_per_client(oauth_url):
+    """Every visit stores an OAuth state: a client gets ten a minute, then 429 with Retry-After."""
+    pages = [get(oauth_url, "/slack/install") for _ in range(11)]
+    assert [page.status for page in pages[:10]] == [302] * 10
+    assert pages[10].status == 429 and pages[10].headers["Retry-After"] == "60"
+    behind_proxy = {"X-Forwarded-For": "203.0.113.7"}  # nginx on this host: the address it saw is the client
+    assert get(oauth_url, "/slack/install", behind_proxy).status == 302
+
+
+def test_expired_oauth_states_are_purged_by_the_daily_housekeeping(oauth_url, oauth_services):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from bot.scheduler import forget_old_events
+    from db import slack_tables
+
+    class Later(type(oauth_services)):
+        def now(self):
+            return super().now() + timedelta(minutes=11)
+
+    for _ in range(3):
+        assert get(oauth_url, "/slack/install").status == 302
+
+    def states() -> int:
+        with oauth_services.db.scope(read_only=True) as session:
+            return session.scalar(select(func.count()).select_from(slack_tables.oauth_states))
+
+    assert states() == 3
+    forget_old_events(oauth_services)
+    assert states() == 3  # still within their ten minutes
+    forget_old_events(Later(**{f: getattr(oauth_services, f) for f in oauth_services.__dataclass_fields__}))
+    assert states() == 0

@@ -16,7 +16,7 @@ from bot import digest as sender
 from bot.app import web_client
 from bot.cli.questions import register
 from bot.cli.support import UserError
-from db import repo
+from db import membership, repo
 from db.digest import Week, digest_data
 from db.questions_report import normalised, questions_report
 from handlers.digest_blocks import digest_messages, plain_text
@@ -40,7 +40,7 @@ def _members(services) -> None:
         yokosuka = repo.add_municipality(session, "横須賀市", "神奈川県", "142018")
         kamakura = repo.add_municipality(session, "鎌倉市", "神奈川県", "142000")
         for user, place in (("UY1", yokosuka), ("UY2", yokosuka), ("UK1", kamakura)):
-            repo.join(session, repo.member(session, "T1", user), place, jst(1))
+            membership.join(session, repo.member(session, "T1", user), place, jst(1))
         repo.set_show_name(session, repo.member(session, "T1", "UY1"), True, "山田")
         repo.member(session, "T1", "UX1")
 

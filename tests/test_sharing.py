@@ -109,9 +109,9 @@ def test_privacy_names_on_and_off(slack, fake_slack, services, municipality):
 
 
 def test_digest_preview_for_a_coordinator(slack, fake_slack, services, municipality):
+    slack.command("join 横須賀市")
     with services.db.scope() as session:
         repo.set_role(session, repo.member(session, "T1", "U1"), "coordinator")
-    slack.command("join 横須賀市")
     slack.command("done ITパスポート")
     fake_slack.wait_for("response_url", 2)
     slack.command("digest")
@@ -123,12 +123,17 @@ def test_digest_preview_for_a_coordinator(slack, fake_slack, services, municipal
     assert fake_slack.of("chat.postMessage") == []  # nothing is posted
 
 
-def test_a_coordinator_of_no_municipality_is_asked_to_join_first(slack, fake_slack, services, municipality):
-    """The preview is their prefecture's: without a municipality there is none to show, and no job is queued."""
+def test_a_coordinator_who_joins_another_prefecture_previews_nothing_of_it(slack, fake_slack, services, municipality):
+    """Their role was 横須賀市's: in 前橋市 they are a learner, and no preview of 群馬県 is queued."""
+    with services.db.scope() as session:
+        repo.add_municipality(session, "前橋市", prefecture="群馬県", code="102016")
+    slack.command("join 横須賀市")
     with services.db.scope() as session:
         repo.set_role(session, repo.member(session, "T1", "U1"), "coordinator")
+    slack.command("join 前橋市")
+    assert "前橋市では受講者（learner）になりました" in fake_slack.reply_text(2)
     slack.command("digest")
-    assert "/dx join" in fake_slack.reply_text() and "今週の学び報告" not in fake_slack.reply_text()
+    assert "コーディネーター向け" in fake_slack.reply_text(3) and "今週の学び報告" not in fake_slack.reply_text(3)
     with services.db.scope() as session:
         assert session.query(Job).count() == 0
 
@@ -140,15 +145,17 @@ def test_digest_preview_is_refused_kindly_to_a_learner(slack, fake_slack):
     assert "今週の学び報告" not in text
 
 
-def test_members_role_cli(services, database_url, monkeypatch):
+def test_members_role_cli(services, database_url, monkeypatch, municipality):
     from bot import cli
     from bot.cli.support import UserError
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     with services.db.scope() as session:
         repo.member(session, "T1", "U7")
-    result = CliRunner().invoke(cli.cli, ["members", "role", "U7", "coordinator"])
-    assert result.exit_code == 0 and "U7 is now coordinator" in result.output
+    nowhere = CliRunner().invoke(cli.cli, ["members", "role", "U7", "coordinator"])
+    assert isinstance(nowhere.exception, UserError) and "--municipality" in str(nowhere.exception)
+    result = CliRunner().invoke(cli.cli, ["members", "role", "U7", "coordinator", "--municipality", "横須賀市"])
+    assert result.exit_code == 0 and "U7 is now coordinator of 横須賀市" in result.output
     with services.db.scope() as session:
         assert repo.member(session, "T1", "U7").role == "coordinator"
     unknown = CliRunner().invoke(cli.cli, ["members", "role", "U404", "admin"])

@@ -64,10 +64,18 @@ def set_role(
             "workspaces, or have not used /dx yet"
         ),
     ] = None,
+    municipality: Annotated[
+        str | None,
+        typer.Option(
+            help="the municipality the role is for, e.g. 横須賀市: needed for someone of no municipality yet "
+            "(they join it); a member of another municipality moves there"
+        ),
+    ] = None,
 ) -> None:
-    """Make a member a learner, coordinator (their municipality's digest, members and escalations) or admin; kept
-    in the audit log. This is how the first admin is appointed."""
-    from db import access, repo
+    """Make a member a learner, coordinator (their municipality's digest, members and escalations) or admin (also
+    roles and channels across their prefecture); kept in the audit log. A role belongs to a municipality. This is
+    how the first admin is appointed."""
+    from db import access, membership, repo
     from db.models import ROLES
 
     if role not in ROLES:
@@ -84,11 +92,20 @@ def set_role(
         if len(found) > 1:
             teams = ", ".join(m.slack_team_id for m in found)
             raise UserError(f"{user} is in several workspaces ({teams}): add --team")
-        who, before = found[0], found[0].role
+        who = found[0]
+        if municipality is not None:
+            place = repo.municipality_named(session, municipality.strip())
+            if place is None:
+                raise UserError(f"no municipality named {municipality}: `dxbot municipalities list` shows them")
+            membership.join(session, who, place, services.now(), how="appointed")
+        if role != "learner" and who.municipality_id is None:
+            raise UserError(f"a role belongs to a municipality: {user} has joined none, so add --municipality NAME")
+        before = who.role
         repo.set_role(session, who, role)
         details = {"user": user, "from": before, "to": role}
         access.audit(session, at=services.now(), actor=None, action="set_role", member=who, details=details)
-    typer.echo(f"{user} is now {role}")
+        where = who.municipality.name if who.municipality else None
+    typer.echo(f"{user} is now {role}" + (f" of {where}" if where and role != "learner" else ""))
 
 
 members_cli.command("role", hidden=True, help="Old name of `set-role`.")(set_role)

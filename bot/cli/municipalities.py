@@ -119,26 +119,85 @@ def set_settings(
         str | None,
         typer.Option(help="move it, its members and their records to this existing prefecture (kept in the audit log)"),
     ] = None,
+    join: Annotated[
+        str | None,
+        typer.Option(
+            help="how members join: open (anyone), domain (a Slack e-mail at --email-domain) or approval "
+            "(a coordinator approves)"
+        ),
+    ] = None,
+    email_domain: Annotated[
+        list[str] | None,
+        typer.Option(help="an e-mail domain of its staff, e.g. city.yokosuka.kanagawa.jp (repeat for several)"),
+    ] = None,
 ) -> None:
-    """Set a municipality's allocated licences or its nudge interval, or move it to another prefecture."""
+    """Set a municipality's allocated licences, its nudge interval or how members join, or move it to another
+    prefecture."""
     from db import ledger, repo
+    from db.models import JOIN_POLICIES
 
     allocated = whole("--licences", licences, positive=True, most=MOST_LICENCES) if licences is not None else None
     weeks = (
         whole("--nudge-weeks", nudge_weeks, positive=True, most=MOST_NUDGE_WEEKS) if nudge_weeks is not None else None
     )
-    if allocated is None and weeks is None and prefecture is None:
-        raise UserError("nothing to set: give --licences N, --nudge-weeks N or --prefecture NAME")
+    policy = join.strip().lower() if join is not None else None
+    if policy is not None and policy not in JOIN_POLICIES:
+        raise UserError(f"--join must be one of {', '.join(JOIN_POLICIES)}, not {join!r}")
+    domains = _domains(email_domain) if email_domain else None
+    if all(value is None for value in (allocated, weeks, prefecture, policy, domains)):
+        raise UserError(
+            "nothing to set: give --licences N, --nudge-weeks N, --prefecture NAME, --join POLICY or --email-domain D"
+        )
     services = load_services()
     with services.db.scope() as session:
         found = repo.municipality_named(session, name.strip())
         if found is None:
             raise UserError(f"no municipality named {name}: `dxbot municipalities list` shows them")
         ledger.set_municipality_settings(session, found, licences=allocated, nudge_weeks=weeks)
+        if policy is not None or domains is not None:
+            _set_join(session, services, found, policy or found.join_policy, domains)
         if prefecture is not None:
             _move(session, services, found, prefecture)
         shown = f"in {found.prefecture.name}, " + _settings_text(found.licences, found.nudge_weeks)
+        shown += ", " + _joining_text(found.join_policy, found.email_domains)
     typer.echo(f"{name.strip()}: {shown}")
+
+
+def _domains(given: list[str]) -> list[str]:
+    from db import membership
+
+    try:
+        return membership.normalise_domains(part for value in given for part in value.split(","))
+    except ValueError as exc:
+        raise UserError(f"--email-domain must be a domain like city.yokosuka.kanagawa.jp, not {str(exc)!r}") from None
+
+
+def _set_join(session: Session, services: Services, municipality: Municipality, policy: str, domains) -> None:
+    """The join policy (audited); members who joined before keep their municipality."""
+    from db import access, membership
+
+    before = (municipality.join_policy, list(municipality.email_domains or ()))
+    try:
+        membership.set_policy(session, municipality, policy, domains)
+    except ValueError:
+        raise UserError("--join domain needs --email-domain: the domains its staff's Slack e-mails are at") from None
+    after = (municipality.join_policy, list(municipality.email_domains))
+    if after != before:
+        details = {"join": after[0], "email_domains": after[1], "was": before[0]}
+        access.audit(
+            session,
+            at=services.now(),
+            actor=None,
+            action="join_policy",
+            municipality_id=municipality.id,
+            details=details,
+        )
+
+
+def _joining_text(policy: str, domains: list[str]) -> str:
+    if policy == "domain":
+        return f"members join with an e-mail at {', '.join(domains)}"
+    return "members join on a coordinator's approval" if policy == "approval" else "anyone may join"
 
 
 def _move(session: Session, services: Services, municipality: Municipality, name: str) -> None:
@@ -193,6 +252,7 @@ def list_municipalities(
     for row in rows:
         values = (row["prefecture"], row["name"], row["reading"], row["code"], row["channel"])
         settings = _settings_text(row["licences"], row["nudge_weeks"])
+        settings += "\t" + _joining_text(row["join"], row["email_domains"])
         typer.echo("\t".join(value or "" for value in values) + f"\t{row['members']} members\t{settings}")
     if not rows:
         typer.echo("no municipalities yet: add one with `dxbot municipalities add NAME`")
@@ -208,4 +268,6 @@ def _row(m: Municipality, knowledge: Knowledge, members: int) -> dict[str, objec
         "members": members,
         "licences": m.licences,
         "nudge_weeks": m.nudge_weeks or DEFAULT_NUDGE_WEEKS,
+        "join": m.join_policy,
+        "email_domains": list(m.email_domains or ()),
     }

@@ -57,10 +57,12 @@ class FakeSlack:
             self.workspaces[f"code-{team_id}"] = self.workspaces[workspace["token"]] = workspace
         return f"code-{team_id}"
 
-    def add_user(self, email: str, user_id: str, team_id: str = "T1") -> None:
-        """A Slack user users.lookupByEmail finds by their address."""
+    def add_user(self, email: str, user_id: str, team_id: str = "T1", confirmed: bool = True) -> None:
+        """A Slack user users.lookupByEmail finds by their address, and users.info by their id (with the address,
+        and whether Slack has confirmed it)."""
+        user = {"id": user_id, "team_id": team_id, "profile": {"email": email}, "is_email_confirmed": confirmed}
         with self._lock:
-            self.users_by_email[email.lower()] = {"id": user_id, "team_id": team_id, "profile": {"email": email}}
+            self.users_by_email[email.lower()] = user
 
     def token_of(self, call: Call) -> str:
         """The token a call was made with (slack_sdk sends it as a bearer token)."""
@@ -177,7 +179,11 @@ class FakeSlack:
             case "conversations.open":  # a DM with the user named
                 return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).split(",")[0]}}
             case "users.info":
-                return {"ok": True, "user": {"id": args.get("user"), "name": "staff", "real_name": "Staff Member"}}
+                known = next((u for u in self.users_by_email.values() if u["id"] == args.get("user")), {})
+                return {
+                    "ok": True,
+                    "user": {"name": "staff", "real_name": "Staff Member", **known, "id": args.get("user")},
+                }
         return {"ok": True}
 
     def _auth_test(self, token: str) -> dict:
