@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,8 +19,8 @@ from functools import partial
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.job import Job
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -171,14 +172,14 @@ def _cron_source(tenant: Tenant) -> str:
     return f"{tenant.name}'s digest_cron" if tenant.digest_cron else "DXBOT_DIGEST_CRON"
 
 
-def build_scheduler(services: Services) -> BlockingScheduler:
+def build_scheduler(services: Services) -> BackgroundScheduler:
     """The scheduler with its jobs, not started: a digest job per slot, the job that keeps them in step, the
     nudges and housekeeping. A prefecture whose crontab line is wrong fails the start, naming it."""
     settings = services.settings
     slots, problems = digest_slots(settings, all_tenants(services))
     if problems:
         raise ConfigError(" ".join(problems))
-    scheduler = BlockingScheduler(timezone=settings.tz)
+    scheduler = BackgroundScheduler(timezone=settings.tz)
     for slot in slots:
         _add_digest_job(services, scheduler, slot)
     scheduler.add_job(
@@ -371,16 +372,18 @@ def forget_old_events(services: Services) -> None:
     )
 
 
-def _stop(*_) -> None:
-    raise SystemExit(0)
-
-
 def run(services: Services) -> None:
     """Block, sending the digests and the nudges on schedule; configuration problems fail now, not on Monday. A
     deploy's SIGTERM (PID 1 in a container has no default action for it) exits cleanly once a run in hand has
     finished (its worker thread is waited for); a digest cut off harder is finished by the next start, never
-    posted twice, and a nudge cut off is never sent twice (bot/nudges.py)."""
-    signal.signal(signal.SIGTERM, _stop)
+    posted twice, and a nudge cut off is never sent twice (bot/nudges.py).
+
+    The signal only sets an event the main thread waits on: an exception raised from a handler would be swallowed
+    by APScheduler whenever it lands while a due job is being submitted (it catches BaseException there), and the
+    clock would run on."""
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
     services.settings.require_bot_tokens(digest=True)
     require_shared_channels(services)
     scheduler = build_scheduler(services)
@@ -397,9 +400,13 @@ def run(services: Services) -> None:
             log_next(job, event.scheduled_run_time + timedelta(microseconds=1))
 
     scheduler.add_listener(log_next_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
-    try:  # a SIGTERM from the first line a deploy reads on still logs that the clock stopped
-        for job in scheduler.get_jobs():
-            log_next(job, services.now().astimezone(services.settings.tz))
-        scheduler.start()
+    for job in scheduler.get_jobs():
+        log_next(job, services.now().astimezone(services.settings.tz))
+    scheduler.start()
+    try:  # a SIGTERM from the first line a deploy reads on still stops the clock cleanly
+        stopping.wait()
     finally:
+        # Not shutdown(wait=True): it holds the job store's lock while it waits, and the run in hand, finishing, calls
+        # log_next_run, which needs it. The process still waits for that run: Python joins the pool's threads.
+        scheduler.shutdown(wait=False)
         log.info("the clock stopped")
