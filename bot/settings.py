@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -66,6 +67,8 @@ class Settings:
     udemy_client_secret: str | None = field(default=None, repr=False)
     log_format: str = "text"
     log_level: str = "INFO"
+    # The reverse proxies whose X-Forwarded-For names the client (the install pages' rate limit is per client).
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = (ip_network("127.0.0.1/32"), ip_network("::1/128"))
 
     @property
     def oauth(self) -> bool:
@@ -137,6 +140,7 @@ class Settings:
             udemy_client_secret=get("DXBOT_UDEMY_CLIENT_SECRET"),
             log_format=_one_of("DXBOT_LOG_FORMAT", (get("DXBOT_LOG_FORMAT") or "text").lower(), LOG_FORMATS),
             log_level=_one_of("DXBOT_LOG_LEVEL", (get("DXBOT_LOG_LEVEL") or "INFO").upper(), LOG_LEVELS),
+            trusted_proxies=_networks("DXBOT_TRUSTED_PROXIES", get("DXBOT_TRUSTED_PROXIES") or "127.0.0.1,::1"),
         )
 
 
@@ -153,6 +157,15 @@ def database_url(url: str) -> str:
         f"DATABASE_URL={shown!r} is not a database dxbot can use: give postgresql://user@host:5432/name "
         "or sqlite:///path/to/dxbot.sqlite3."
     )
+
+
+def _networks(name: str, raw: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    try:
+        return tuple(ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise ConfigError(
+            f"{name}={raw!r} must be addresses or networks, comma-separated (like 127.0.0.1,172.16.0.0/12)."
+        ) from None
 
 
 def masked(url: str) -> str:

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import time
+from ipaddress import ip_address
 from urllib.parse import parse_qsl
 
 from limits import parse
@@ -32,7 +33,6 @@ from bot.services import Services
 SLACK_PATH = "/slack/events"
 MAX_BODY_BYTES = 1024 * 1024  # Slack's largest payloads (modals, long messages) are far below this
 TIMESTAMP = re.compile(r"[0-9]{1,12}")  # int() alone would take " 1_0 " or "²" (and raise on the latter)
-LOOPBACK = ("127.0.0.1", "::1")
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 def create_wsgi_app(services: Services):
     app = build_app(services)
     verifier = SignatureVerifier(services.settings.slack_signing_secret)
-    installs = InstallLimits()
+    installs = InstallLimits(services.settings.trusted_proxies)
 
     def application(environ, start_response):
         path = environ.get("PATH_INFO")
@@ -49,7 +49,7 @@ def create_wsgi_app(services: Services):
         if path == "/readyz":
             return _readiness(services, start_response)
         if app.oauth_flow is not None and path in (app.oauth_flow.install_path, app.oauth_flow.redirect_uri_path):
-            if not installs.allows(environ):
+            if path == app.oauth_flow.install_path and not installs.allows(environ):
                 return _answer(start_response, "429 Too Many Requests", "too many requests", [("Retry-After", "60")])
             return _install(app, environ, start_response)
         if path != SLACK_PATH:
@@ -96,30 +96,42 @@ def _readiness(services: Services, start_response) -> list[bytes]:
 
 
 class InstallLimits:
-    """The install pages are open to anyone, and each visit of /slack/install stores an OAuth state: a few a
-    minute per client, and a bound for all of them together, per process (the daily housekeeping deletes the
-    states that expired)."""
+    """The install page is open to anyone, and each visit stores an OAuth state: a few a minute per client, and a
+    bound for all of them together, per process (the daily housekeeping deletes the states that expired). Slack's
+    redirect back only consumes a state, and is not counted: a flood of visits never fails an admin's return."""
 
     PER_CLIENT = parse("10/minute")
     IN_ALL = parse("120/minute")
 
-    def __init__(self):
+    def __init__(self, proxies: tuple):
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._proxies = proxies
 
     def allows(self, environ: dict) -> bool:
-        client = client_address(environ)
+        client = client_address(environ, self._proxies)
         allowed = self._limiter.hit(self.PER_CLIENT, "install", client) and self._limiter.hit(self.IN_ALL, "install")
         if not allowed:
             log.warning("429 to %s: too many install requests from %s", environ.get("PATH_INFO"), client)
         return allowed
 
 
-def client_address(environ: dict) -> str:
-    """Who is asking: the peer, or behind a reverse proxy on this host (nginx's proxy_pass to 127.0.0.1) the address
-    the proxy saw, the last one it added to X-Forwarded-For (the ones before it come from the client, anything)."""
+def client_address(environ: dict, proxies: tuple) -> str:
+    """Who is asking: the peer, or behind a trusted reverse proxy (DXBOT_TRUSTED_PROXIES) the address the proxy saw:
+    the last one in X-Forwarded-For that is not itself a trusted proxy (the ones before it come from the client
+    and may say anything)."""
     peer = environ.get("REMOTE_ADDR") or "?"
     forwarded = [part.strip() for part in (environ.get("HTTP_X_FORWARDED_FOR") or "").split(",") if part.strip()]
-    return forwarded[-1] if forwarded and peer in LOOPBACK else peer
+    chain = [*forwarded, peer]
+    while len(chain) > 1 and _trusted(chain[-1], proxies):
+        chain.pop()
+    return chain[-1]
+
+
+def _trusted(address: str, proxies: tuple) -> bool:
+    try:
+        return any(ip_address(address) in network for network in proxies)
+    except ValueError:  # not an address at all: nobody's proxy
+        return False
 
 
 def _install(app, environ, start_response) -> list[bytes]:

@@ -259,8 +259,25 @@ def test_the_install_page_is_rate_limited_per_client(oauth_url):
     pages = [get(oauth_url, "/slack/install") for _ in range(11)]
     assert [page.status for page in pages[:10]] == [302] * 10
     assert pages[10].status == 429 and pages[10].headers["Retry-After"] == "60"
+    assert get(oauth_url, "/slack/oauth_redirect?code=x&state=y").status == 400  # an admin's return is not limited
     behind_proxy = {"X-Forwarded-For": "203.0.113.7"}  # nginx on this host: the address it saw is the client
     assert get(oauth_url, "/slack/install", behind_proxy).status == 302
+
+
+def test_the_client_behind_trusted_proxies_is_the_last_address_they_did_not_add():
+    from ipaddress import ip_network
+
+    from bot.wsgi import client_address
+
+    docker = (ip_network("127.0.0.1/32"), ip_network("172.16.0.0/12"))
+    through_bridge = {"REMOTE_ADDR": "172.18.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.9, 203.0.113.7"}
+    assert client_address(through_bridge, docker) == "203.0.113.7"  # the first hop is whatever the client said
+    assert client_address({"REMOTE_ADDR": "198.51.100.2", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}, docker) == (
+        "198.51.100.2"  # not a proxy of ours: its header says nothing
+    )
+    assert client_address({"REMOTE_ADDR": "172.18.0.1", "HTTP_X_FORWARDED_FOR": "not an address"}, docker) == (
+        "not an address"
+    )
 
 
 def test_expired_oauth_states_are_purged_by_the_daily_housekeeping(oauth_url, oauth_services):
