@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Completion, Course, InstallationMunicipality, Member, Municipality
@@ -30,13 +30,15 @@ def export_rows(
     session: Session, municipality: Municipality, tz: ZoneInfo, first: date | None = None, last: date | None = None
 ) -> list[ExportRow]:
     """The municipality's completions (those its members finished while in it), oldest first; `first` and `last`
-    are local dates, both included."""
+    are local dates, both included. The name and e-mail only of those who still belong to it: who moved on keeps
+    their ids and records here, and their address (perhaps their new municipality's) is no longer its to see."""
+    still_here = Member.municipality_id == municipality.id
     query = (
         select(
             Member.slack_team_id,
             Member.slack_user_id,
-            Member.display_name,
-            Member.email,
+            case((still_here, Member.display_name)),
+            case((still_here, Member.email)),
             Completion.course_id,
             Completion.title_snapshot,
             Completion.hours,

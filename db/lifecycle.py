@@ -19,7 +19,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import Text, and_, cast, delete, func, or_, select, update
+from sqlalchemy import String, Text, and_, cast, delete, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.access import audit
@@ -38,6 +38,7 @@ from db.models import (
 )
 
 FORGOTTEN = "forgotten"  # the team of every anonymous stand-in, and the actor of the changes they made
+FORGOTTEN_TITLE = "（本人の依頼で削除した講座名）"  # a free-text course title of someone forgotten
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def forget(session: Session, who: Member, now: datetime) -> Forgotten:
         escalations=_delete(session, Escalation, Escalation.member_id == who.id),
     )
     session.execute(delete(JoinRequest).where(JoinRequest.member_id == who.id))
+    _unword_free_titles(session, who)
     _unname_elsewhere(session, user)
     _scrub_jobs(session, who)
     _unname_audit(session, who)
@@ -81,6 +83,17 @@ def forget(session: Session, who: Member, now: datetime) -> Forgotten:
         details=asdict(forgotten),
     )
     return forgotten
+
+
+def _unword_free_titles(session: Session, who: Member) -> None:
+    """A course typed as free text is in the person's own words: it stays a completion with its hours, under a
+    title that says nothing (each its own, so that none is taken for a repeat of another)."""
+    mine = and_(Completion.member_id == who.id, Completion.course_id.is_(None))
+    session.execute(
+        update(Completion)
+        .where(mine)
+        .values(title_snapshot=FORGOTTEN_TITLE, course_key=literal("free:forgotten:") + cast(Completion.id, String))
+    )
 
 
 def _unname_elsewhere(session: Session, user: str) -> None:
@@ -109,7 +122,7 @@ def _scrub_jobs(session: Session, who: Member) -> None:
         if payload.get("user_id") == user or payload.get("member_id") == who.id:
             session.delete(job)
         elif named.search(json.dumps(payload, ensure_ascii=False)):
-            job.payload = _renamed(payload, named)
+            job.payload, job.error = _renamed(payload, named), None
 
 
 def _renamed(value, named: re.Pattern):
@@ -130,8 +143,11 @@ def _unname_audit(session: Session, who: Member) -> None:
     for entry in session.scalars(select(AuditEntry).where(or_(made, AuditEntry.member_id == who.id))):
         if entry.actor == who.slack_user_id and entry.actor_team_id == who.slack_team_id:
             entry.actor, entry.actor_team_id = FORGOTTEN, None
+        free_text = entry.member_id == who.id and "course" in entry.details and not entry.details.get("course_id")
         entry.details = {
-            key: FORGOTTEN if isinstance(value, str) and any(name in value for name in names) else value
+            key: FORGOTTEN
+            if isinstance(value, str) and (any(name in value for name in names) or (key == "course" and free_text))
+            else value
             for key, value in entry.details.items()
         }
 

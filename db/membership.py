@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import access, prefectures
@@ -114,8 +115,11 @@ def request_to_join(
         return found, False
     _withdraw_pending(session, who, now)
     created = JoinRequest(member_id=who.id, municipality_id=municipality.id, state="pending", requested_at=now)
-    session.add(created)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(created)
+    except IntegrityError:  # the same member's other click a moment ago: theirs stands
+        return pending_of(session, who), False
     return created, True
 
 

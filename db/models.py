@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -429,6 +430,9 @@ class SkillCheck(Base):
     taken_at: Mapped[datetime]
 
 
+PENDING_ONLY = {f"{dialect}_where": text("state = 'pending'") for dialect in ("sqlite", "postgresql")}
+
+
 class JoinRequest(Base):
     """A member's wish to join a municipality that takes members by approval: pending until one of its coordinators
     (or an admin of its prefecture) approves or denies it, or the member asks to join elsewhere (withdrawn)."""
@@ -437,6 +441,8 @@ class JoinRequest(Base):
     __table_args__ = (
         CheckConstraint(_in("state", JOIN_STATES), name="state"),
         Index("ix_join_requests_municipality_id_state", "municipality_id", "state"),
+        # One wish at a time, even when two requests race: at most one pending request per member.
+        Index("uq_join_requests_pending_member_id", "member_id", unique=True, **PENDING_ONLY),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -403,9 +403,14 @@ def completions(session: Session, who: Member) -> list[Completion]:
     )
 
 
-def remove_completion(session: Session, who: Member, course_key: str | None) -> Completion | None:
-    """Remove one completion (the latest when no key is given); returns what was removed, or None."""
+def remove_completion(
+    session: Session, who: Member, course_key: str | None, *, municipality_id: int | None = None
+) -> Completion | None:
+    """Remove one completion (the latest when no key is given); returns what was removed, or None. With
+    `municipality_id`, only one that counts for that municipality (a coordinator's reach)."""
     query = select(Completion).where(Completion.member_id == who.id)
+    if municipality_id is not None:
+        query = query.where(Completion.municipality_id == municipality_id)
     if course_key is not None:
         query = query.where(Completion.course_key == course_key)
     found = session.scalar(query.order_by(Completion.completed_at.desc(), Completion.id.desc()).limit(1))

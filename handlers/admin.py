@@ -7,20 +7,25 @@ to the audit log in the same unit of work."""
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from db import access, channels, membership, prefectures, repo
+from db import access, channels, prefectures, repo
+from db import membership as members
 from db.models import AuditEntry, Member
-from handlers import blocks, learning
-from handlers.request import Request
+from handlers import blocks, learning, membership
+from handlers.request import Person, Request, text_field
 from knowledge.courses import CourseMatcher
 from knowledge.messages import MESSAGES, t
 from knowledge.text import clean_input
+
+log = logging.getLogger(__name__)
 
 # Slack writes a picked person as <@U123> or <@U123|name>, a picked channel as <#C123|name> (the command
 # escapes them: manifest.yaml should_escape).
@@ -121,6 +126,12 @@ def _role(request: Request, session: Session, actor: Member, rest: str) -> None:
         subject = _appointee(request, session, actor, user_id, words[2] if len(words) == 3 else None)
         if subject is None:
             return
+    elif len(words) == 3 and subject is not None and subject.municipality.name != words[2]:
+        place = blocks.escape(words[2])
+        request.reply(
+            t("admin_role_elsewhere", request.lang, user=user_id, name=place, municipality=subject.municipality.name)
+        )
+        return
     if subject is None:
         _not_yours(request, actor, user_id)
         return
@@ -153,8 +164,12 @@ def _appointee(request: Request, session: Session, actor: Member, user_id: str, 
         tenant = prefectures.tenant_of(session, actor.municipality_id)
         request.reply(t("admin_role_not_in_prefecture", request.lang, name=blocks.escape(name), prefecture=tenant.name))
         return None
+    appointee = Person(request.home, user_id, request.workspace)
+    if not membership.may_belong(session, request.services, appointee, request.installation, place):
+        request.reply(t("join_not_this_workspace", request.lang, municipality=place.name))
+        return None
     subject = repo.member(session, request.home, user_id)
-    membership.join(session, subject, place, request.services.now(), how="appointed", actor=actor)
+    members.join(session, subject, place, request.services.now(), how="appointed", actor=actor)
     return subject
 
 
@@ -220,7 +235,8 @@ def _undo(request: Request, session: Session, actor: Member, rest: str) -> None:
     if found is None:
         return
     subject, user_id, text = found
-    removed = repo.remove_completion(session, subject, learning.course_key(request, session, subject, text))
+    key = learning.course_key(request, session, subject, text)
+    removed = repo.remove_completion(session, subject, key, municipality_id=actor.municipality_id)
     if removed is None:
         request.reply(t("admin_undo_none", request.lang, user=user_id, text=blocks.escape(text)))
         return
@@ -299,7 +315,7 @@ def _channel(request: Request, session: Session, actor: Member, rest: str) -> No
         request.reply(t("admin_channel_usage", lang))
         return
     owner = channels.owner_of(session, channel_id, request.services.settings.digest_channel)
-    if not access.may_configure_channel(session, actor, owner, _served_by(request, session)):
+    if not access.may_configure_channel(session, actor, owner, _served_by(request, session, channel_id)):
         request.reply(t(_refusal(owner), lang, channel=channel_id))
         return
     now = request.services.now()
@@ -321,14 +337,28 @@ def _channel(request: Request, session: Session, actor: Member, rest: str) -> No
     )
 
 
-def _served_by(request: Request, session: Session) -> Callable[[int], bool]:
-    """Which prefectures the channel's workspace serves: with one workspace, all of them; in OAuth mode, those with
-    a municipality mapped to the workspace the command came through."""
+def _served_by(request: Request, session: Session, channel_id: str) -> Callable[[int], bool]:
+    """Which prefectures a channel nobody owns yet serves: with one workspace, all of them; in OAuth mode, those with
+    a municipality mapped to the workspace that hosts it, as Slack says (a shared channel names its host, not the
+    workspace of whoever types the command there). Asked only when needed, within the ack's time."""
     if request.services.installations is None:
         return lambda _prefecture_id: True
     from db import workspaces  # slack_sdk's tables: OAuth mode only
 
-    return lambda prefecture_id: workspaces.serves_prefecture(session, request.via, prefecture_id)
+    def served(prefecture_id: int) -> bool:
+        return workspaces.serves_prefecture(session, _host(request, channel_id), prefecture_id)
+
+    return served
+
+
+def _host(request: Request, channel_id: str) -> str | None:
+    """The workspace that hosts the channel (conversations.info's context_team_id); None when Slack will not say."""
+    try:
+        channel = request.client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as error:  # not invited there, or no such channel: nobody can tell it serves anyone
+        log.info("conversations.info %s: %s", channel_id, error.response.get("error"))
+        return None
+    return text_field(channel, "context_team_id") or request.via
 
 
 def _refusal(owner: channels.ChannelOwner) -> str:

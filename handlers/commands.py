@@ -12,7 +12,7 @@ from slack_bolt import App
 
 from handlers import admin, ask, exports, learning, membership, nudges, sharing, skill_check, subsidy
 from handlers.blocks import escape
-from handlers.request import Handler, Request, apologise_on_failure, from_command
+from handlers.request import Handler, Request, apologise_on_failure, from_command, installation_of
 from knowledge.messages import Lang, language_of, t
 
 SUBCOMMANDS: dict[str, Handler] = {
@@ -107,7 +107,7 @@ def _run(ack, body, context, client) -> None:
     word, rest = split(raw)
     lang = _language(word, rest, raw)
     request = from_command(body, context["services"], ack, client, text=rest, lang=lang)
-    request = replace(request, picked=frozenset(_PICKED.findall(sent)))
+    request = replace(request, picked=frozenset(_PICKED.findall(sent)), installation=installation_of(context))
     handler = SUBCOMMANDS.get(word)
     if handler is None and raw.rstrip().endswith(("?", "？")):  # `/dx 助成率は？` is a question too
         handler, request = ask.ask, replace(request, text=raw, lang=language_of(raw))

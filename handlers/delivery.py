@@ -23,9 +23,10 @@ log = logging.getLogger(__name__)
 JOB_EVENT = "dxbot_job"  # message metadata naming the job that posted a message
 
 
-def respond(response_url: str, message: dict) -> NewJob:
-    """`message` sent to a response_url (ephemeral; replacing the original when it says so)."""
-    return NewJob("reply", "respond", {"url": response_url, "message": message})
+def respond(response_url: str, message: dict, user_id: str | None = None) -> NewJob:
+    """`message` sent to a response_url (ephemeral; replacing the original when it says so). `user_id`: whose
+    click it answers, so that forgetting them deletes it with the rest of their work."""
+    return NewJob("reply", "respond", {"url": response_url, "message": message, "user_id": user_id})
 
 
 def post(channel: str, message: dict, thread_ts: str | None = None) -> NewJob:

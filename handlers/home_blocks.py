@@ -159,7 +159,7 @@ def _recent(recent: Sequence[Recent], lang: Lang) -> list[Block]:
             value=record.course_key,
             confirm=ConfirmObject(
                 title=t("home_undo_confirm_title", lang),
-                text=clip(t("home_undo_confirm", lang, title=record.title), 300),
+                text=clip(t("home_undo_confirm", lang, title=escape(record.title)), 300),
                 confirm=t("home_undo_button", lang),
                 deny=t("record_modal_cancel", lang),
             ),

@@ -4,8 +4,8 @@ Each municipality says how it takes members (db/membership.py): anyone (`open`),
 one of its domains (`domain`: a job reads the address with users.info, which the ack cannot wait for), or whom
 one of its coordinators approves (`approval`: each gets a DM with the buttons, the member is told the outcome).
 Before any of that, the member must be able to belong there at all: in OAuth mode the municipality must be
-mapped to their own workspace or organisation (`dxbot installations map`); with one workspace, a guest from
-another workspace or organisation (Slack Connect) joins none."""
+mapped to their own workspace or organisation (`dxbot installations map`); with one workspace, only members of that
+workspace or its organisation join (a Slack Connect guest from elsewhere joins none)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,17 @@ from db.jobs import NewJob
 from db.models import Member, Municipality
 from handlers import blocks, delivery, home
 from handlers import home_blocks as home_view
-from handlers.request import Person, Request, apologise_on_failure, from_action, id_in, message, person, text_field
+from handlers.request import (
+    Person,
+    Request,
+    apologise_on_failure,
+    from_action,
+    id_in,
+    installation_of,
+    message,
+    person,
+    text_field,
+)
 from knowledge.kb import Knowledge
 from knowledge.messages import Lang, t
 from knowledge.text import clean_input, municipal_readings, rank_names
@@ -45,7 +55,7 @@ def join(request: Request) -> None:
     if name is None:
         request.reply(t("join_usage", request.lang))
         return
-    asker = Person(request.home, request.user_id, request.workspace, request.guest)
+    asker = Person(request.home, request.user_id, request.workspace)
     with request.services.db.scope() as session:
         known, ranked = municipalities_like(session, name, request.services.knowledge)
         exact = ranked and (ranked[0][1] >= 90 and (len(ranked) == 1 or ranked[1][1] < 90))
@@ -56,7 +66,8 @@ def join(request: Request) -> None:
             return
         who = repo.member(session, request.home, request.user_id)
         reply = {"response_url": request.response_url}
-        outcome = start(session, request.services, asker, who, known[ranked[0][0]], request.lang, reply)
+        place = known[ranked[0][0]]
+        outcome = start(session, request.services, asker, request.installation, who, place, request.lang, reply)
     request.reply(outcome.text)
 
 
@@ -67,17 +78,25 @@ class Outcome:
 
 
 def start(
-    session: Session, services: Services, asker: Person, who: Member, place: Municipality, lang: Lang, reply: dict
+    session: Session,
+    services: Services,
+    asker: Person,
+    ours: frozenset[str],
+    who: Member,
+    place: Municipality,
+    lang: Lang,
+    reply: dict,
 ) -> Outcome:
     """Join `who` to `place` as its policy allows, in the caller's unit of work (which commits the jobs it
-    queues). `reply` says where a later outcome goes: {"response_url": …}, or {"home": True} for a DM and the
-    Home published again."""
+    queues). `ours`: installation_of the request. `reply` says where a later outcome goes: {"response_url": …},
+    or {"home": True} for a DM and the Home published again."""
     if who.municipality_id == place.id:
         return Outcome(t("join_already", lang, municipality=place.name), joined=True)
-    if not _may_belong(session, services, asker, place):
+    if not may_belong(session, services, asker, ours, place):
         return Outcome(t("join_not_this_workspace", lang, municipality=place.name), joined=False)
     if place.join_policy == membership.DOMAIN:
         payload = {"member_id": who.id, "user_id": who.slack_user_id, "municipality_id": place.id, "lang": lang}
+        payload |= {"workspace": asker.workspace, "ours": sorted(ours)}  # to judge again if the policy changes
         services.jobs.add(session, NewJob("reply", "verify_join", payload | {"reply": reply}))
         return Outcome(t("join_checking", lang, municipality=place.name), joined=False)
     if place.join_policy == membership.APPROVAL:
@@ -85,9 +104,10 @@ def start(
     return Outcome(_joined(session, services, who, place, lang, how=membership.OPEN), joined=True)
 
 
-def _may_belong(session: Session, services: Services, asker: Person, place: Municipality) -> bool:
-    if services.installations is None:  # one workspace: its own members, nobody from outside it
-        return not asker.guest
+def may_belong(session: Session, services: Services, asker: Person, ours: frozenset[str], place: Municipality) -> bool:
+    """Whether this person can be a member of `place` at all, whatever its policy (see the module's docstring)."""
+    if services.installations is None:  # one workspace: its own members (or its organisation's), nobody else
+        return bool({asker.home, asker.workspace} & ours)
     from db import workspaces  # slack_sdk's tables: OAuth mode only
 
     return workspaces.hosts(session, {home for home in (asker.home, asker.workspace) if home}, place.id)
@@ -162,7 +182,7 @@ def _picked_on_home(ack, body, context) -> None:
             place = repo.municipality_named(session, name)
             if place is not None:  # an option we offered, unless the municipality was renamed since
                 member = repo.member(session, who.home, who.user)
-                outcome = start(session, services, who, member, place, "ja", {"home": True})
+                outcome = start(session, services, who, installation_of(context), member, place, "ja", {"home": True})
                 if not outcome.joined:
                     services.jobs.add(session, delivery.post(who.user, {"text": outcome.text}))
             services.jobs.add(session, home.publish_job(who))
@@ -179,24 +199,22 @@ def _verify(context: JobContext) -> None:
     user = context.client.users_info(user=payload["user_id"])["user"]
     email = (user.get("profile") or {}).get("email")
     confirmed = email if isinstance(email, str) and user.get("is_email_confirmed") is not False else None
-    lang = payload["lang"]
     with services.db.scope() as session:
         who, place = session.get(Member, payload["member_id"]), session.get(Municipality, payload["municipality_id"])
         if who is None or place is None:
             raise Permanent("the member or the municipality is gone")
         membership.remember_email(session, who, confirmed)
-        text = _checked(session, services, who, place, confirmed, lang)
+        text = _checked(session, context, who, place, confirmed)
         if payload["reply"].get("home"):
             services.jobs.add(session, home.publish_job(Person(who.slack_team_id, who.slack_user_id)))
     _tell(context, text)
 
 
-def _checked(
-    session: Session, services: Services, who: Member, place: Municipality, email: str | None, lang: Lang
-) -> str:
+def _checked(session: Session, context: JobContext, who: Member, place: Municipality, email: str | None) -> str:
+    services, payload, lang = context.services, context.payload, context.payload["lang"]
     if place.join_policy != membership.DOMAIN:  # changed while the check waited: its policy as it is now
-        asker = Person(who.slack_team_id, who.slack_user_id, who.slack_team_id)
-        return start(session, services, asker, who, place, lang, {"home": True}).text
+        asker = Person(who.slack_team_id, who.slack_user_id, payload["workspace"])
+        return start(session, services, asker, frozenset(payload["ours"]), who, place, lang, payload["reply"]).text
     if email is None:
         return t("join_no_email", lang, municipality=place.name)
     if not membership.address_in(email, place.email_domains):

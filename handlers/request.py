@@ -47,13 +47,11 @@ class Person:
     own (an org-wide install names no team), or when their id is a Grid one (W…: unique across it). A Grid
     member with a U… id seen from a sibling workspace is keyed by their workspace: no payload says otherwise.
 
-    `workspace` is their own workspace (T…) when the payload says it; `guest` that they belong neither to the
-    payload's workspace nor to its organisation (a Slack Connect guest, an outside Grid member)."""
+    `workspace` is their own workspace (T…) when the payload says it."""
 
     home: str
     user: str
     workspace: str | None = None
-    guest: bool = False
 
 
 def person(body: dict, event: dict | None = None) -> Person | None:
@@ -67,12 +65,20 @@ def person(body: dict, event: dict | None = None) -> Person | None:
     )
     if not user_id or not own_team:
         return None
-    organisation = _organisation(body)
     if repo.is_organisation(own_team):  # events name an outside Grid member's organisation as their team
-        return Person(own_team, user_id, guest=own_team != organisation)
+        return Person(own_team, user_id)
+    organisation = _organisation(body)
     if organisation and (user_id.startswith("W") or payload_team in (None, own_team)):
         return Person(organisation, user_id, workspace=own_team)
-    return Person(own_team, user_id, workspace=own_team, guest=payload_team not in (None, own_team))
+    return Person(own_team, user_id, workspace=own_team)
+
+
+def installation_of(context) -> frozenset[str]:
+    """The workspace and organisation the request's installation serves (bolt's authorize: auth.test of
+    SLACK_BOT_TOKEN, or the OAuth installation): whose members "ours" are."""
+    result = context.get("authorize_result")
+    ids = (result.team_id, result.enterprise_id) if result is not None else ()
+    return frozenset(value for value in ids if value)
 
 
 def _organisation(body: dict) -> str | None:
@@ -98,7 +104,7 @@ class Request:
     response_url: str | None = None
     trigger_id: str | None = None
     workspace: str | None = None  # see Person
-    guest: bool = False
+    installation: frozenset[str] = frozenset()  # installation_of: the workspace and organisation served
     via: str | None = None  # the workspace the request came through (a channel's, a shared channel's host)
     picked: frozenset[str] = frozenset()  # the people and channels a command's text picked from Slack's list
     # A command answered by what it opened (a modal) still needs its ack, with nothing to show; a click is acked
@@ -136,7 +142,6 @@ def _identity(body: dict) -> dict:
         home=who.home,
         user_id=who.user,
         workspace=who.workspace,
-        guest=who.guest,
         via=text_field(body, "team_id") or text_field(body.get("team"), "id"),
         user_name=text_field(body, "user_name") or text_field(user, "username") or text_field(user, "name"),
         channel_id=text_field(body, "channel_id") or text_field(channel, "id"),
@@ -172,7 +177,7 @@ def from_action(body: dict, services: Services, client: WebClient, text: str, la
         if response_url is None:  # a click in the App Home: there is no message to answer under
             log.info("no response_url to reply to a click from %s", identity["user_id"])
             return
-        job = delivery.respond(response_url, reply)
+        job = delivery.respond(response_url, reply, identity["user_id"])
         services.jobs.add(session, job) if session is not None else services.jobs.submit(job)
 
     return Request(services=services, text=text, lang=lang, deliver=queued, client=client, **identity)

@@ -174,12 +174,11 @@ def share(world: World, actor: str) -> bool:
 
 
 def configure(channel: str) -> Callable[[World, str], bool]:
-    """`/dx admin channel <#…> answer-all on`: picked from Slack's list by those who see the channel (its workspace's
-    members); typed by hand by the others, who cannot pick it."""
+    """`/dx admin channel <#…> answer-all on`, the channel picked from Slack's list as if shared with every actor's
+    workspace (it is 神奈川県's: conversations.info says so)."""
 
     def probe(world: World, actor: str) -> bool:
-        named = f"<#{channel}|room>" if ACTORS[actor][0] == KANAGAWA else f"&lt;#{channel}&gt;"
-        world.command(actor, f"admin channel {named} answer-all on")
+        world.command(actor, f"admin channel <#{channel}|room> answer-all on")
         with world.services.db.scope(read_only=True) as session:
             found = channels.channel_config(session, channel)
             return found is not None and found.answer_all
@@ -360,6 +359,7 @@ def build_world(services, fake, signed: dict[str, SignedSlack]) -> World:
         world.escalation_id = opened.id
         newcomer = repo.member(session, KANAGAWA, "UNEW")
         world.request_id = membership.request_to_join(session, newcomer, yokosuka, now)[0].id
+    fake.channel_hosts[NEW_CHANNEL] = KANAGAWA  # a channel of 神奈川県's workspace (it may be shared with others)
     fake.reset_calls()
     return world
 

@@ -28,7 +28,7 @@ def mrkdwn(message: dict | list | str) -> str:
             for key, item in value.items():
                 if key == "text" and isinstance(item, str) and value.get("type") != "plain_text":
                     found.append(item)
-                elif key in ("blocks", "view", "elements", "fields", "accessory", "text", "blocks"):
+                elif key in ("blocks", "view", "elements", "fields", "accessory", "text", "confirm"):
                     walk(item)
         elif isinstance(value, list):
             for item in value:

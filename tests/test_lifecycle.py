@@ -3,12 +3,15 @@ a member who leaves the workspace (user_change) stops being a coordinator, and c
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from db import access, channels, membership, repo, skill_checks, slack_tables
 from db.digest import Week, digest_data
 from db.models import AuditEntry, Base, Completion, Escalation, Job, JoinRequest, Member, Question
+from handlers import delivery
 from tests.helpers import only_tenant
 
 PERSON = "UFORGET1"
@@ -16,6 +19,7 @@ NAME = "山田花子"
 EMAIL = "hanako.yamada@city.example.jp"
 TIP = "花子のメモ：動画は1.5倍速で"
 QUESTION = "花子の質問：基本情報の勉強時間は？"
+FREE_TITLE = "花子が受けた課内の勉強会"  # a course she typed as free text: her own words
 
 
 def digest_now(services):
@@ -112,6 +116,13 @@ def what_they_did_elsewhere(session, services, person: Member, colleague: Member
     now = services.now()
     elsewhere = repo.add_municipality(session, "鎌倉市", prefecture="神奈川県", code="142042")
     theirs = {"question": QUESTION, "user_id": PERSON, "reply": {"response_url": "https://hooks.slack.com/x/1"}}
+    answered = delivery.respond("https://hooks.slack.com/x/2", {"text": f"{TIP}を共有しました"}, PERSON).payload
+    session.add(Job(lane="reply", kind="respond", payload=answered, state="failed", run_after=now, created_at=now))
+    earlier = now - timedelta(days=30)  # a week the digest test does not compare
+    recorded = access.record_on_behalf(
+        session, colleague, person, course_id=None, title=FREE_TITLE, hours=1.5, completed_at=earlier, now=now
+    )
+    assert recorded.created
     naming = {"text": f"🆘 <@{PERSON}> <@U2> さんの質問です", "user_id": "U2", "resolve": "1:1.1"}
     for payload in (theirs, naming):
         session.add(Job(lane="reply", kind="escalate", payload=payload, state="failed", run_after=now, created_at=now))
@@ -166,13 +177,13 @@ def test_forget_removes_every_personal_trace_and_keeps_the_digest_counts(
 ):
     someone_with_a_history(slack, services)
     before = digest_now(services)
-    assert traces(services, PERSON, NAME, EMAIL, TIP, QUESTION)
+    assert traces(services, PERSON, NAME, EMAIL, TIP, QUESTION, FREE_TITLE, "hooks.slack.com")
 
     result = forget(database_url, monkeypatch, PERSON, "--yes")
     assert result.exit_code == 0, result.output
-    assert f"{PERSON} forgotten" in result.output and "2 completions kept anonymously" in result.output
+    assert f"{PERSON} forgotten" in result.output and "3 completions kept anonymously" in result.output
 
-    assert traces(services, PERSON, NAME, EMAIL, TIP, QUESTION) == []
+    assert traces(services, PERSON, NAME, EMAIL, TIP, QUESTION, FREE_TITLE, "hooks.slack.com") == []
     after = digest_now(services)
     assert figures(after) == figures(before)  # completions, hours, learners, top courses: per week and overall
     assert yokosuka(after).members == 1  # the person is no longer one of its members
@@ -186,12 +197,12 @@ def test_forget_removes_every_personal_trace_and_keeps_the_digest_counts(
             None,
         )
         kept = session.execute(select(Completion.municipality_id).where(Completion.member_id == stand_in.id)).all()
-        assert kept == [(municipality.id,), (municipality.id,)]
+        assert kept == [(municipality.id,)] * 3
         assert session.scalar(select(func.count()).select_from(Question)) == 1
         [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "forget"))
         assert (entry.actor, entry.municipality_id) == ("cli", municipality.id)
         assert entry.details == {
-            "completions_kept": 2,
+            "completions_kept": 3,
             "shares": 1,
             "questions": 1,
             "votes": 1,

@@ -259,3 +259,45 @@ def test_the_home_picker_joins_on_the_same_terms(slack, fake_slack, services, mu
     assert "横須賀市への参加を申請中です" in text_of(home)
     with services.db.scope(read_only=True) as session:
         assert session.query(Member).filter_by(slack_user_id="UNEW").one().municipality_id is None
+
+
+def test_a_member_has_one_pending_request_even_when_two_race(services, municipality):
+    """The database holds the rule, for two requests arriving at once (each saw none pending before it wrote)."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    with services.db.scope() as session:
+        who = repo.member(session, "T1", "UNEW")
+        first, created = membership.request_to_join(session, who, municipality, services.now())
+        again, created_again = membership.request_to_join(session, who, municipality, services.now())
+        assert created and not created_again and again.id == first.id
+    with pytest.raises(IntegrityError), services.db.scope() as session:
+        twin = JoinRequest(member_id=first.member_id, municipality_id=municipality.id, state="pending")
+        session.add(twin)
+        twin.requested_at = services.now()
+        session.flush()
+
+
+def test_after_a_move_the_old_municipality_keeps_the_records_not_the_person(slack, fake_slack, services, municipality):
+    """横須賀市 keeps UM's completions there (its ledger), not UM's name or address once they belong elsewhere; and
+    鎌倉市's coordinator can neither remove 横須賀市's records nor appoint UM as 横須賀市's."""
+    with services.db.scope() as session:
+        kamakura = repo.add_municipality(session, "鎌倉市", prefecture="神奈川県", code="142042")
+        seat(session, services.now(), (("UC", municipality, "coordinator"), ("UM", municipality, "learner")))
+        seat(session, services.now(), (("UKC", kamakura, "coordinator"), ("UA", kamakura, "admin")))
+        who = repo.member(session, "T1", "UM")
+        who.email, who.show_name, who.display_name = "um@city.kamakura.kanagawa.jp", True, "鎌倉 太郎"
+        repo.record_completion(session, "T1", "UM", course_id=None, title="横須賀の庁内研修", hours=3.0,
+                               completed_at=services.now())  # fmt: skip
+    slack.command("join 鎌倉市", user="UM")
+    slack.command("admin undo <@UM|um> 横須賀の庁内研修", user="UKC")
+    assert "見つかりませんでした" in fake_slack.reply_text(2)
+    slack.command("admin role <@UM|um> coordinator 横須賀市", user="UA")
+    assert "<@UM> さんは鎌倉市のメンバーです（「横須賀市」ではありません）" in fake_slack.reply_text(3)
+
+    from db import ledger
+
+    with services.db.scope(read_only=True) as session:
+        [row] = ledger.export_rows(session, municipality, services.settings.tz)
+        assert (row.user_id, row.title, row.hours, row.name, row.email) == ("UM", "横須賀の庁内研修", 3.0, None, None)
+        assert repo.members_by_user(session, "UM", "T1")[0].role == "learner"

@@ -58,6 +58,12 @@ MESSAGES = {
         "en": "<@{user}> belongs to no municipality yet. A role belongs to a municipality: please add which "
         "(e.g. `/dx admin role @name coordinator 横須賀市`).",
     },
+    "admin_role_elsewhere": {
+        "ja": "<@{user}> さんは{municipality}のメンバーです（「{name}」ではありません）。役割は、所属する自治体のものとして"
+        "付けます: `/dx admin role @名前 coordinator` だけで{municipality}の役割になります。",
+        "en": "<@{user}> is a member of {municipality}, not “{name}”. A role is given in the member's own "
+        "municipality: `/dx admin role @name coordinator` alone makes it {municipality}'s.",
+    },
     "admin_role_not_in_prefecture": {
         "ja": "「{name}」は{prefecture}の参加自治体に見つかりませんでした。管理者が任命できるのは自分の都道府県の自治体の役割です。",
         "en": "“{name}” is not a participating municipality of {prefecture}: admins appoint to their own "

@@ -33,6 +33,7 @@ class FakeSlack:
     channels: dict[str, list[dict]] = field(default_factory=dict)  # top-level posts, for conversations.history
     workspaces: dict[str, dict] = field(default_factory=dict)  # by OAuth code and by bot token: who installs
     users_by_email: dict[str, dict] = field(default_factory=dict)  # users.lookupByEmail: address → user
+    channel_hosts: dict[str, str] = field(default_factory=dict)  # conversations.info: channel → its host workspace
     _failures: dict[str, list[tuple[int, dict, dict]]] = field(default_factory=dict)
     _delays: dict[str, list[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -127,6 +128,7 @@ class FakeSlack:
             self.channels.clear()
             self.workspaces.clear()
             self.users_by_email.clear()
+            self.channel_hosts.clear()
 
     # --- called by the request handler ---
 
@@ -176,6 +178,11 @@ class FakeSlack:
             case "users.lookupByEmail":
                 user = self.users_by_email.get((args.get("email") or "").lower())
                 return {"ok": True, "user": user} if user else {"ok": False, "error": "users_not_found"}
+            case "conversations.info":
+                channel = {"id": args.get("channel")}
+                if args.get("channel") in self.channel_hosts:
+                    channel["context_team_id"] = self.channel_hosts[args["channel"]]
+                return {"ok": True, "channel": channel}
             case "conversations.open":  # a DM with the user named
                 return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).split(",")[0]}}
             case "users.info":

@@ -70,6 +70,15 @@ def upgrade() -> None:
     op.create_index(
         "ix_join_requests_municipality_id_state", "join_requests", ["municipality_id", "state"], unique=False
     )
+    pending = sa.text("state = 'pending'")
+    op.create_index(
+        "uq_join_requests_pending_member_id",
+        "join_requests",
+        ["member_id"],
+        unique=True,
+        sqlite_where=pending,
+        postgresql_where=pending,
+    )
     _demote_roles_without_a_municipality()
 
 
@@ -116,6 +125,7 @@ def _demote_roles_without_a_municipality() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("uq_join_requests_pending_member_id", table_name="join_requests")
     op.drop_index("ix_join_requests_municipality_id_state", table_name="join_requests")
     op.drop_index(op.f("ix_join_requests_member_id"), table_name="join_requests")
     op.drop_table("join_requests")
