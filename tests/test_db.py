@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import inspect, text
 
 from db import migrate
@@ -62,3 +64,29 @@ def test_migration_0006_merges_one_person_seen_under_several_teams(fresh_engine)
         assert str(completions[0][2]).startswith("2026-10-01")  # the first record of a course is kept
         assert run("SELECT member_id FROM shares") == [(2,)]
         assert run("SELECT question_id, member_id, vote FROM votes") == [(7, 3, -1)]
+
+
+def test_migration_0011_makes_learners_of_roles_held_without_a_municipality(fresh_engine):
+    """Before 0011 an admin appointed ahead of joining held a role that reached whatever they joined: the upgrade
+    takes it, in the audit log, and leaves every member's municipality and every other role as they were."""
+    migrate.upgrade(fresh_engine, "0010")
+    with fresh_engine.begin() as connection:
+        run = lambda sql: connection.execute(text(sql))  # noqa: E731
+        run("INSERT INTO municipalities (id, name) VALUES (1, '横須賀市')")
+        run(
+            "INSERT INTO members (id, slack_team_id, slack_user_id, municipality_id, role, show_name, nudges, on_leave)"
+            " VALUES (1, 'T1', 'UROAM', NULL, 'admin', false, true, false),"
+            " (2, 'T1', 'UC', 1, 'coordinator', false, true, false), (3, 'T1', 'UL', NULL, 'learner', false, true, false)"
+        )
+    migrate.upgrade(fresh_engine)
+    with fresh_engine.connect() as connection:
+        run = lambda sql: connection.execute(text(sql)).all()  # noqa: E731
+        assert run("SELECT id, municipality_id, role FROM members ORDER BY id") == [
+            (1, None, "learner"),
+            (2, 1, "coordinator"),
+            (3, None, "learner"),
+        ]
+        [(actor, action, member_id, details)] = run("SELECT actor, action, member_id, details FROM audit_log")
+        details = json.loads(details) if isinstance(details, str) else details
+        assert (actor, action, member_id, details["from"], details["to"]) == ("cli", "set_role", 1, "admin", "learner")
+        assert run("SELECT join_policy, email_domains FROM municipalities")[0][0] == "open"
