@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from db import access, channels, prefectures, repo
-from db import membership as members
+from db import access, channels, membership, prefectures, repo
 from db.models import AuditEntry, Member
-from handlers import blocks, learning, membership
+from handlers import blocks, learning
+from handlers.membership import may_belong
 from handlers.request import Person, Request, text_field
 from knowledge.courses import CourseMatcher
 from knowledge.messages import MESSAGES, t
@@ -165,11 +165,11 @@ def _appointee(request: Request, session: Session, actor: Member, user_id: str, 
         request.reply(t("admin_role_not_in_prefecture", request.lang, name=blocks.escape(name), prefecture=tenant.name))
         return None
     appointee = Person(request.home, user_id, request.workspace)
-    if not membership.may_belong(session, request.services, appointee, request.installation, place):
+    if not may_belong(session, request.services, appointee, request.installation, place):
         request.reply(t("join_not_this_workspace", request.lang, municipality=place.name))
         return None
     subject = repo.member(session, request.home, user_id)
-    members.join(session, subject, place, request.services.now(), how="appointed", actor=actor)
+    membership.join(session, subject, place, request.services.now(), how="appointed", actor=actor)
     return subject
 
 
